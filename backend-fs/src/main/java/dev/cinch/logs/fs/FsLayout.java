@@ -1,0 +1,66 @@
+package dev.cinch.logs.fs;
+
+import dev.cinch.logs.JobId;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.zip.CRC32C;
+
+/**
+ * Where the fs store keeps each log:
+ * <pre>
+ * root/
+ *   tmp/                     archives being written (same filesystem, so the final rename is atomic)
+ *   ab/cd/JOB/open.log       chunk frames of an open log
+ *   ab/cd/JOB/open.idx       fixed-size index entries, one per chunk
+ *   ab/cd/JOB/sealed.zst     the archive of a sealed log (its presence means sealed)
+ * </pre>
+ * {@code ab/cd} are the first two bytes of the CRC32C of the job id in hex: 65,536 leaf folders keep every
+ * folder small at a million jobs, and ids with a common prefix ({@code j_...}) still spread evenly.
+ */
+final class FsLayout {
+    static final String OPEN_LOG = "open.log";
+    static final String OPEN_INDEX = "open.idx";
+    static final String SEALED = "sealed.zst";
+
+    private final Path root;
+
+    FsLayout(Path root) {
+        this.root = root;
+    }
+
+    Path root() {
+        return root;
+    }
+
+    Path tmpDir() {
+        return root.resolve("tmp");
+    }
+
+    Path shardDir(JobId job) {
+        CRC32C crc = new CRC32C();
+        crc.update(job.value().getBytes(StandardCharsets.US_ASCII));
+        int h = (int) crc.getValue();
+        return root.resolve(String.format("%02x", (h >>> 24) & 0xff)).resolve(String.format("%02x", (h >>> 16) & 0xff));
+    }
+
+    Path jobDir(JobId job) {
+        return shardDir(job).resolve(job.value());
+    }
+
+    Path openLog(JobId job) {
+        return jobDir(job).resolve(OPEN_LOG);
+    }
+
+    Path openIndex(JobId job) {
+        return jobDir(job).resolve(OPEN_INDEX);
+    }
+
+    Path sealed(JobId job) {
+        return jobDir(job).resolve(SEALED);
+    }
+
+    static boolean isShardName(String name) {
+        return name.length() == 2 && Character.digit(name.charAt(0), 16) >= 0 && Character.digit(name.charAt(1), 16) >= 0;
+    }
+}

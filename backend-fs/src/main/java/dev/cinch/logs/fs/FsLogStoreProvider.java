@@ -1,0 +1,25 @@
+package dev.cinch.logs.fs;
+
+import dev.cinch.logs.LogStore;
+import dev.cinch.logs.LogStoreProvider;
+import dev.cinch.logs.config.StoreContext;
+
+import java.util.Set;
+
+/** Provider {@code fs}: logs as files under the data directory. */
+public final class FsLogStoreProvider implements LogStoreProvider {
+    @Override
+    public String name() {
+        return "fs";
+    }
+
+    @Override
+    public Set<String> configKeys() {
+        return FsStoreConfig.KEYS;
+    }
+
+    @Override
+    public LogStore open(StoreContext context) {
+        return new FsLogStore(FsStoreConfig.from(context.config()));
+    }
+}

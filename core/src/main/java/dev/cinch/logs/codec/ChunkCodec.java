@@ -1,0 +1,125 @@
+package dev.cinch.logs.codec;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
+import com.github.luben.zstd.ZstdException;
+import dev.cinch.logs.CorruptLogException;
+import dev.cinch.logs.JobId;
+
+import java.util.Arrays;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Compresses chunks one at a time with zstd and checks them on the way back: the hot-tier encoding.
+ *
+ * <p>Each chunk is an independent zstd frame, so any chunk can be read alone. A chunk that zstd cannot shrink is
+ * stored raw. The CRC32C is of the raw bytes, so a decode checks the whole path (storage, decompression) end to end.
+ *
+ * <p>zstd contexts are expensive to create (hundreds of KiB each) and not thread-safe, so the codec keeps a small
+ * pool of them instead of creating one per call. Thread-safe.
+ */
+public final class ChunkCodec implements AutoCloseable {
+    public static final int DEFAULT_LEVEL = 3;
+
+    private final int level;
+    private final BlockingQueue<ZstdCompressCtx> compressors;
+    private final BlockingQueue<ZstdDecompressCtx> decompressors;
+
+    public ChunkCodec(int level) {
+        if (level < 1 || level > Zstd.maxCompressionLevel()) {
+            throw new IllegalArgumentException("zstd level must be 1.." + Zstd.maxCompressionLevel() + ", got " + level);
+        }
+        this.level = level;
+        int pool = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
+        this.compressors = new ArrayBlockingQueue<>(pool);
+        this.decompressors = new ArrayBlockingQueue<>(pool);
+    }
+
+    public int level() {
+        return level;
+    }
+
+    /** Encodes {@code data[off, off+len)}. */
+    public EncodedChunk encode(byte[] data, int off, int len) {
+        int crc = Crc32c.of(data, off, len);
+        if (len == 0) {
+            return new EncodedChunk(new byte[0], 0, crc, ChunkEncoding.RAW, 0);
+        }
+        ZstdCompressCtx ctx = compressors.poll();
+        if (ctx == null) {
+            ctx = new ZstdCompressCtx();
+            ctx.setLevel(level);
+            ctx.setChecksum(false); // the CRC32C of the raw bytes already covers this chunk
+        }
+        try {
+            byte[] dst = new byte[(int) Zstd.compressBound(len)];
+            int n = ctx.compressByteArray(dst, 0, dst.length, data, off, len);
+            if (n >= len) {
+                return new EncodedChunk(Arrays.copyOfRange(data, off, off + len), len, crc, ChunkEncoding.RAW, 0);
+            }
+            return new EncodedChunk(Arrays.copyOf(dst, n), len, crc, ChunkEncoding.ZSTD, 0);
+        } finally {
+            if (!compressors.offer(ctx)) {
+                ctx.close();
+            }
+        }
+    }
+
+    public EncodedChunk encode(byte[] data) {
+        return encode(data, 0, data.length);
+    }
+
+    /**
+     * Decodes a stored payload and checks its length and CRC32C.
+     *
+     * @throws CorruptLogException naming the job and seq when the payload does not decode to the recorded bytes
+     */
+    public byte[] decode(JobId job, long seq, byte[] payload, int off, int len, ChunkEncoding encoding,
+                         int rawLength, int expectedCrc) {
+        byte[] raw;
+        if (encoding == ChunkEncoding.RAW) {
+            if (len != rawLength) {
+                throw new CorruptLogException(job, "seq " + seq + ": stored length " + len + " != raw length " + rawLength);
+            }
+            raw = Arrays.copyOfRange(payload, off, off + len);
+        } else {
+            raw = new byte[rawLength];
+            ZstdDecompressCtx ctx = decompressors.poll();
+            if (ctx == null) {
+                ctx = new ZstdDecompressCtx();
+            }
+            try {
+                int n = ctx.decompressByteArray(raw, 0, rawLength, payload, off, len);
+                if (n != rawLength) {
+                    throw new CorruptLogException(job, "seq " + seq + ": decoded " + n + " bytes, expected " + rawLength);
+                }
+            } catch (ZstdException e) {
+                throw new CorruptLogException(job, "seq " + seq + ": zstd: " + e.getMessage(), e);
+            } finally {
+                if (!decompressors.offer(ctx)) {
+                    ctx.close();
+                }
+            }
+        }
+        int crc = Crc32c.of(raw, 0, raw.length);
+        if (crc != expectedCrc) {
+            throw new CorruptLogException(job, String.format("seq %d: CRC32C %08x != recorded %08x", seq, crc, expectedCrc));
+        }
+        return raw;
+    }
+
+    /** Frees the pooled native contexts. */
+    @Override
+    public void close() {
+        ZstdCompressCtx c;
+        while ((c = compressors.poll()) != null) {
+            c.close();
+        }
+        ZstdDecompressCtx d;
+        while ((d = decompressors.poll()) != null) {
+            d.close();
+        }
+    }
+}

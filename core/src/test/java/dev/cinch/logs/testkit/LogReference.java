@@ -1,0 +1,64 @@
+package dev.cinch.logs.testkit;
+
+import dev.cinch.logs.LogChunk;
+import dev.cinch.logs.LogStream;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/** Plain in-memory reference answers the contract suite compares stores with. */
+public final class LogReference {
+    private LogReference() {
+    }
+
+    /** {@code tail -n lines}, written the obvious way (forward scan) so it shares no code with the stores. */
+    public static byte[] tail(byte[] log, int lines) {
+        if (lines == 0) {
+            return new byte[0];
+        }
+        List<Integer> lineStarts = new ArrayList<>();
+        lineStarts.add(0);
+        for (int i = 0; i < log.length; i++) {
+            if (log[i] == '\n' && i + 1 < log.length) {
+                lineStarts.add(i + 1);
+            }
+        }
+        if (log.length == 0) {
+            return new byte[0];
+        }
+        int first = Math.max(0, lineStarts.size() - lines);
+        return Arrays.copyOfRange(log, lineStarts.get(first), log.length);
+    }
+
+    /** Cuts {@code log} into chunks of seeded random sizes between 1 and {@code maxChunk} bytes. */
+    public static List<LogChunk> chunk(byte[] log, Random rnd, int maxChunk) {
+        List<LogChunk> chunks = new ArrayList<>();
+        int pos = 0;
+        long seq = 0;
+        long ts = 1_795_000_000_000L;
+        while (pos < log.length) {
+            int size = switch (rnd.nextInt(4)) {
+                case 0 -> 1 + rnd.nextInt(64);
+                case 1 -> 1 + rnd.nextInt(4096);
+                default -> 1 + rnd.nextInt(maxChunk);
+            };
+            size = Math.min(size, log.length - pos);
+            LogStream stream = rnd.nextInt(8) == 0 ? LogStream.STDERR : LogStream.STDOUT;
+            chunks.add(new LogChunk(seq++, stream, ts += rnd.nextInt(50), Arrays.copyOfRange(log, pos, pos + size)));
+            pos += size;
+        }
+        return chunks;
+    }
+
+    public static byte[] concat(List<LogChunk> chunks) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (LogChunk c : chunks) {
+            byte[] d = c.data();
+            out.write(d, 0, d.length);
+        }
+        return out.toByteArray();
+    }
+}
