@@ -1,0 +1,245 @@
+package dev.cinch.logs.fs;
+
+import dev.cinch.logs.CorruptLogException;
+import dev.cinch.logs.JobId;
+import dev.cinch.logs.LogChunk;
+import dev.cinch.logs.LogFollower;
+import dev.cinch.logs.LogLockedException;
+import dev.cinch.logs.LogStore;
+import dev.cinch.logs.LogStores;
+import dev.cinch.logs.LogStream;
+import dev.cinch.logs.config.CinchConfig;
+import dev.cinch.logs.config.ConfigException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What the fs store does beyond the contract: its files, recovery, damage, other processes, settings. */
+class FsStoreTest {
+    @TempDir
+    Path dataDir;
+
+    private final List<Process> children = new ArrayList<>();
+
+    @AfterEach
+    void killChildren() {
+        children.forEach(Process::destroyForcibly);
+    }
+
+    private LogStore open(String... kv) {
+        Map<String, String> m = new HashMap<>();
+        m.put("data-dir", dataDir.toString());
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return LogStores.fromClassPath().open(CinchConfig.of(m));
+    }
+
+    private static LogChunk chunk(long seq, String text) {
+        return new LogChunk(seq, LogStream.STDOUT, seq, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Path jobDir(JobId job) {
+        return new FsLayout(dataDir.resolve("logs")).jobDir(job);
+    }
+
+    @Test
+    void layoutIsShardedAndSealReplacesOpenFilesWithOneArchive() throws Exception {
+        JobId job = JobId.of("j_layout");
+        try (LogStore store = open()) {
+            store.append(job, chunk(0, "a\n"));
+            Path dir = jobDir(job);
+            assertThat(dataDir.resolve("logs").relativize(dir).toString()).matches("[0-9a-f]{2}/[0-9a-f]{2}/j_layout");
+            assertThat(dir.resolve("open.log")).isRegularFile();
+            assertThat(dir.resolve("open.idx")).hasSize(IndexEntry.BYTES);
+            store.seal(job);
+            try (Stream<Path> files = Files.list(dir)) {
+                assertThat(files.map(p -> p.getFileName().toString())).containsExactly("sealed.zst");
+            }
+            try (Stream<Path> tmp = Files.list(dataDir.resolve("logs/tmp"))) {
+                assertThat(tmp).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void tornTailIsCutAndUnindexedFramesAreRecovered() throws Exception {
+        JobId job = JobId.of("torn");
+        try (LogStore store = open("fs.durability", "fsync")) {
+            for (int i = 0; i < 5; i++) {
+                store.append(job, chunk(i, "chunk " + i + "\n"));
+            }
+        }
+        Path dir = jobDir(job);
+        // a crash after chunk 4's frame but before its index entry, then half of a next frame
+        try (RandomAccessFile idx = new RandomAccessFile(dir.resolve("open.idx").toFile(), "rw")) {
+            idx.setLength(4L * IndexEntry.BYTES + 10);
+        }
+        Files.write(dir.resolve("open.log"), new byte[] {0x43, 0x48, 0x4B, 0x31, 7, 7, 7}, java.nio.file.StandardOpenOption.APPEND);
+        try (LogStore store = open()) {
+            store.append(job, chunk(5, "chunk 5\n")); // the writer recovers first
+            assertThat(new String(store.readRange(job, 0, 1000), StandardCharsets.UTF_8))
+                    .isEqualTo("chunk 0\nchunk 1\nchunk 2\nchunk 3\nchunk 4\nchunk 5\n");
+            assertThat(store.stat(job).chunks()).isEqualTo(6);
+        }
+        assertThat(Files.size(dir.resolve("open.idx"))).isEqualTo(6L * IndexEntry.BYTES);
+    }
+
+    @Test
+    void damagedChunkIsReportedNeverReturned() throws Exception {
+        JobId job = JobId.of("damaged");
+        try (LogStore store = open()) {
+            for (int i = 0; i < 3; i++) {
+                store.append(job, chunk(i, ("chunk " + i + " ").repeat(50) + "\n"));
+            }
+        }
+        Path log = jobDir(job).resolve("open.log");
+        byte[] bytes = Files.readAllBytes(log);
+        // flip one payload byte of the middle chunk
+        long secondFrame;
+        try (java.nio.channels.FileChannel idx = java.nio.channels.FileChannel.open(jobDir(job).resolve("open.idx"))) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(IndexEntry.BYTES);
+            idx.read(b, IndexEntry.BYTES);
+            secondFrame = IndexEntry.decode(b, 0).fileOffset();
+        }
+        bytes[(int) secondFrame + ChunkFrame.HEADER_BYTES + 3] ^= 0x01;
+        Files.write(log, bytes);
+        try (LogStore store = open()) {
+            assertThat(store.readChunks(job, 0, 1)).hasSize(1);
+            assertThatThrownBy(() -> store.readChunks(job, 0, 3)).isInstanceOf(CorruptLogException.class)
+                    .hasMessageContaining("damaged").hasMessageContaining("seq 1");
+            assertThatThrownBy(() -> store.readRange(job, 0, 10_000)).isInstanceOf(CorruptLogException.class).hasMessageContaining("seq 1");
+            assertThatThrownBy(() -> store.seal(job)).isInstanceOf(CorruptLogException.class);
+            assertThat(store.stat(job).sealed()).isFalse();
+        }
+    }
+
+    @Test
+    void damagedArchiveIsReportedNeverReturned() throws Exception {
+        JobId job = JobId.of("damaged-archive");
+        try (LogStore store = open()) {
+            store.append(job, chunk(0, "x".repeat(100_000)));
+            store.seal(job);
+        }
+        Path archive = jobDir(job).resolve("sealed.zst");
+        byte[] bytes = Files.readAllBytes(archive);
+        bytes[100] ^= 0x10;
+        Files.write(archive, bytes);
+        try (LogStore store = open()) {
+            assertThatThrownBy(() -> store.readRange(job, 0, 100_000)).isInstanceOf(CorruptLogException.class)
+                    .hasMessageContaining("damaged-archive");
+        }
+    }
+
+    @Test
+    void staleTempFilesOfACrashedSealAreSweptAtStart() throws Exception {
+        try (LogStore store = open()) {
+            store.append(JobId.of("x"), chunk(0, "x"));
+        }
+        Path stale = dataDir.resolve("logs/tmp/x.1234.zst");
+        Files.write(stale, new byte[] {1, 2, 3});
+        try (LogStore store = open()) {
+            assertThat(stale).doesNotExist();
+            assertThat(store.exists(JobId.of("x"))).isTrue();
+        }
+    }
+
+    @Test
+    void invalidSettingsFailNamingTheKey() {
+        assertThatThrownBy(() -> open("fs.durability", "maybe")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("fs.durability").hasMessageContaining("fsync, group, none");
+        assertThatThrownBy(() -> open("fs.group-commit-interval", "5 parsecs")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("fs.group-commit-interval");
+        assertThatThrownBy(() -> open("fs.archive-frame-size", "1KiB")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("fs.archive-frame-size");
+        assertThatThrownBy(() -> open("fs.chunk-level", "99")).isInstanceOf(ConfigException.class).hasMessageContaining("fs.chunk-level");
+        assertThatThrownBy(() -> open("fs.colour", "blue")).isInstanceOf(ConfigException.class).hasMessageContaining("unknown key");
+    }
+
+    @Test
+    void everyDurabilityModeRoundTrips() {
+        for (String mode : new String[] {"fsync", "group", "none"}) {
+            JobId job = JobId.of("mode-" + mode);
+            try (LogStore store = open("fs.durability", mode)) {
+                store.append(job, chunk(0, "a"));
+                store.append(job, chunk(1, "b"));
+            }
+            try (LogStore store = open()) {
+                assertThat(store.readRange(job, 0, 10)).asString().isEqualTo("ab");
+            }
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void followsAWriterInAnotherProcess() throws Exception {
+        JobId job = JobId.of("cross-process");
+        int count = 40;
+        try (LogStore store = open(); LogFollower follower = store.follow(job, 0)) {
+            Process child = child(FollowWriter.class, job.value(), String.valueOf(count), "seal");
+            List<LogChunk> got = new ArrayList<>();
+            long slowest = 0;
+            while (!follower.isFinished()) {
+                long t0 = System.nanoTime();
+                List<LogChunk> batch = follower.poll(Duration.ofSeconds(20));
+                if (!got.isEmpty() && !batch.isEmpty()) {
+                    slowest = Math.max(slowest, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                }
+                got.addAll(batch);
+            }
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(child.exitValue()).isZero();
+            assertThat(got).hasSize(count);
+            for (int i = 0; i < count; i++) {
+                assertThat(got.get(i)).isEqualTo(FollowWriter.chunk(i));
+            }
+            // the writer appends every 20 ms: file-change notifications, not the 2 s safety re-check, woke us
+            assertThat(slowest).as("longest wait between chunks (ms)").isLessThan(1_000);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aSecondWriterProcessIsRefused() throws Exception {
+        JobId job = JobId.of("locked");
+        Process child = child(FollowWriter.class, job.value(), "2", "hold");
+        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII));
+        assertThat(out.readLine()).isEqualTo("HOLDING");
+        try (LogStore store = open()) {
+            assertThat(store.readChunks(job, 0, 10)).containsExactly(FollowWriter.chunk(0), FollowWriter.chunk(1));
+            assertThatThrownBy(() -> store.append(job, FollowWriter.chunk(2))).isInstanceOf(LogLockedException.class)
+                    .hasMessageContaining("locked").hasMessageContaining("another process");
+        }
+        child.destroyForcibly().waitFor();
+        try (LogStore store = open()) {
+            store.append(job, FollowWriter.chunk(2)); // the lock died with the process
+            assertThat(store.stat(job).chunks()).isEqualTo(3);
+        }
+    }
+
+    private Process child(Class<?> main, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(FsCrashTest.javaBinary(), "-cp", FsCrashTest.classPath(), main.getName(), dataDir.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        children.add(p);
+        return p;
+    }
+}

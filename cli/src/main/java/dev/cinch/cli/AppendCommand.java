@@ -1,0 +1,65 @@
+package dev.cinch.cli;
+
+import dev.cinch.logs.JobId;
+import dev.cinch.logs.LogNotFoundException;
+import dev.cinch.logs.LogStat;
+import dev.cinch.logs.LogStore;
+import dev.cinch.logs.LogStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.Callable;
+
+@Command(name = "append", description = "Append stdin to JOB's log as chunks, continuing after its last seq.")
+final class AppendCommand implements Callable<Integer> {
+    @ParentCommand
+    Cinchlog cli;
+
+    @Parameters(index = "0", paramLabel = "JOB", converter = JobIdConverter.class, description = "Job id ([A-Za-z0-9_-]{1,128}).")
+    JobId job;
+
+    @Option(names = "--stream", defaultValue = "stdout", paramLabel = "stdout|stderr", converter = StreamConverter.class,
+            description = "Stream the chunks belong to (default: ${DEFAULT-VALUE}).")
+    LogStream stream;
+
+    @Option(names = "--chunk-size", defaultValue = "65536", paramLabel = "BYTES",
+            description = "Largest chunk to store (default: ${DEFAULT-VALUE}).")
+    int chunkSize;
+
+    @Override
+    public Integer call() throws IOException {
+        if (chunkSize < 1 || chunkSize > LogStore.MAX_CHUNK_BYTES) {
+            throw new Cinchlog.UsageException("--chunk-size must be 1.." + LogStore.MAX_CHUNK_BYTES + ", got " + chunkSize);
+        }
+        LogStore store = cli.store();
+        long seq = nextSeq(store, job);
+        ChunkWriter writer = new ChunkWriter(store, job, seq);
+        byte[] buf = new byte[chunkSize];
+        InputStream in = cli.in;
+        while (true) {
+            int n = in.readNBytes(buf, 0, buf.length);
+            if (n <= 0) {
+                break;
+            }
+            writer.write(stream, buf, n);
+        }
+        return 0;
+    }
+
+    /** Where an append continues: after the last stored chunk. Appending to a sealed log is an error. */
+    static long nextSeq(LogStore store, JobId job) {
+        try {
+            LogStat stat = store.stat(job);
+            if (stat.sealed()) {
+                throw new dev.cinch.logs.LogSealedException(job, stat.chunks());
+            }
+            return stat.chunks();
+        } catch (LogNotFoundException e) {
+            return 0;
+        }
+    }
+}
