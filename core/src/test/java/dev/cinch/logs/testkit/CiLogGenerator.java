@@ -63,14 +63,21 @@ public final class CiLogGenerator {
                 }
             } else if (kind < 99) {
                 write(out, stamp + "\u001b[1m" + "-".repeat(20 + random.nextInt(60)) + "\u001b[0m\n");
+            } else if (random.nextInt(20) != 0) {
+                write(out, stamp + "[INFO] " + WORDS[random.nextInt(WORDS.length)] + " "
+                        + WORDS[random.nextInt(WORDS.length)] + '\n');
             } else {
-                // Rare: a long minified line, sometimes with binary junk in it.
+                // Rare (about 1 line in 2000): a long minified line of repeated tokens with some binary junk.
                 int length = 2_000 + random.nextInt(60_000);
-                byte[] junk = new byte[length];
-                for (int i = 0; i < length; i++) {
-                    junk[i] = (byte) (random.nextInt(20) == 0 ? random.nextInt(256) : 'a' + random.nextInt(26));
+                ByteArrayOutputStream line = new ByteArrayOutputStream(length + 64);
+                while (line.size() < length) {
+                    if (random.nextInt(200) == 0) {
+                        line.write(random.nextInt(256)); // NUL, invalid UTF-8, stray control bytes
+                    } else {
+                        write(line, "{\"" + WORDS[random.nextInt(WORDS.length)] + "\":" + random.nextInt(100) + "},");
+                    }
                 }
-                out.writeBytes(junk);
+                out.writeBytes(line.toByteArray());
                 out.write('\n');
             }
             step++;
