@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -39,12 +40,17 @@ public final class ExternalTools {
      * @param installHint how to install it, shown in the message (e.g. "apt-get install zstd")
      */
     public static Path require(String tool, String installHint) {
-        Optional<Path> found = find(tool);
+        return require(tool, installHint, System.getenv());
+    }
+
+    /** {@link #require(String, String)} against an explicit environment, so both outcomes can be tested. */
+    static Path require(String tool, String installHint, Map<String, String> env) {
+        Optional<Path> found = find(tool, env.get("PATH"));
         if (found.isPresent()) {
             return found.get();
         }
         String message = "external tool '" + tool + "' is not on PATH (install: " + installHint + ")";
-        if (System.getenv("CI") != null) {
+        if (env.get("CI") != null) {
             fail(message + "; CI is set, so this interop test must not be skipped");
         }
         Assumptions.abort(message + "; skipping because CI is not set");
@@ -53,7 +59,10 @@ public final class ExternalTools {
 
     /** Looks {@code tool} up on {@code PATH}. */
     public static Optional<Path> find(String tool) {
-        String path = System.getenv("PATH");
+        return find(tool, System.getenv("PATH"));
+    }
+
+    private static Optional<Path> find(String tool, String path) {
         if (path == null) {
             return Optional.empty();
         }
