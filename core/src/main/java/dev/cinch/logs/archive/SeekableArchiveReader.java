@@ -450,6 +450,11 @@ public final class SeekableArchiveReader {
                 if (at == raw.length) {
                     return;
                 }
+                if (seq == idx.lengths().length) {
+                    // Unreachable after index validation (chunk lengths sum to the frames' sizes); never spin.
+                    throw new CorruptLogException(job, "raw offset " + rawSize()
+                            + ": data continues after the last chunk");
+                }
                 int take = (int) Math.min(remaining, raw.length - at);
                 crc.update(raw, at, take);
                 at += take;
