@@ -1,0 +1,691 @@
+package dev.cinch.logs.archive;
+
+import static dev.cinch.logs.archive.ArchiveFormat.*;
+
+import com.github.luben.zstd.Zstd;
+import dev.cinch.logs.CorruptLogException;
+import dev.cinch.logs.InvalidRangeException;
+import dev.cinch.logs.JobId;
+import dev.cinch.logs.LogChunk;
+import dev.cinch.logs.LogStoreIOException;
+import dev.cinch.logs.LogStream;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.zip.CRC32C;
+
+/**
+ * Reads an archive written by {@link SeekableArchiveWriter} (layout: {@code docs/adr/0001-archive-format.md}).
+ *
+ * <p><b>Cost model.</b> {@link #open} does one positional read of the last 64 KiB (two reads when the seek table
+ * is larger), which yields the seek table and the index trailer (sizes, counts, whole-log checksum). A byte range
+ * decompresses only the frames it touches (compressed bytes of neighbouring frames are fetched in one read). The
+ * chunk index is read and parsed once, on the first call that needs it ({@link #readChunks}, {@link #chunk},
+ * {@link #verifyAll}), and kept for the life of the reader. No call scans the log, except {@link #verifyAll}.
+ *
+ * <p><b>Integrity.</b> Structure is validated at open (magic numbers, reserved bits, sizes adding up to the file
+ * size, the trailer's own CRC32C); every data frame is checked by zstd's content checksum and its sizes against
+ * the seek table; chunks returned by {@link #readChunks} are checked against their CRC32C. Any mismatch throws
+ * {@link CorruptLogException} naming the job and the archive byte offset (or the chunk seq): wrong bytes are never
+ * returned. Failures of the source throw {@link LogStoreIOException}.
+ *
+ * <p><b>Threads.</b> Safe for any number of concurrent readers; the lazy index load happens once. The reader does
+ * not own the {@link ByteSource}: the caller closes it, after the last read.
+ */
+public final class SeekableArchiveReader {
+    /** How much of the file end {@link #open} reads in its first (usually only) read. */
+    static final int TAIL_READ_BYTES = 64 * 1024;
+    /** Compressed bytes fetched per read when a range spans many frames. */
+    private static final int READ_BATCH_BYTES = 16 * 1024 * 1024;
+    /** {@link #readChunks} stops adding chunks once a page holds this many bytes (it always returns one). */
+    static final int MAX_PAGE_BYTES = 32 * 1024 * 1024;
+    private static final int MAX_ANSWER_BYTES = Integer.MAX_VALUE - 16;
+
+    private final ByteSource source;
+    private final JobId job;
+    private final long archiveSize;
+    /** Archive offset of data frame i; element [frameCount] is where the data frames end. */
+    private final long[] frameArchiveOffset;
+    /** Raw (byte view) offset of data frame i; element [frameCount] is the raw size. */
+    private final long[] frameRawOffset;
+    private final int frameCount;
+    private final IndexTrailer trailer;
+    private final long indexFrameOffset;
+    private final int indexFrameLength;
+    private final Object indexLock = new Object();
+    /** The index frame when the open read already covered it; dropped once the index is parsed. Guarded by indexLock. */
+    private byte[] prefetchedIndexFrame;
+    private volatile ChunkIndex index;
+
+    /** The fixed-size end of the index payload, readable without the index body. */
+    private record IndexTrailer(int frameCount, long chunkCount, long rawSize, long lineCount, int logCrc,
+            int bodyRawLength, int bodyStoredLength, int bodyCrc, int flags) {
+    }
+
+    /** The parsed chunk index: parallel arrays, 33 bytes of heap per chunk. */
+    private record ChunkIndex(long[] frameFirstLine, long[] offsets, int[] lengths, byte[] streams, long[] timestamps,
+            int[] crcs) {
+    }
+
+    private SeekableArchiveReader(ByteSource source, JobId job, long archiveSize, long[] frameArchiveOffset,
+            long[] frameRawOffset, IndexTrailer trailer, long indexFrameOffset, int indexFrameLength,
+            byte[] prefetchedIndexFrame) {
+        this.source = source;
+        this.job = job;
+        this.archiveSize = archiveSize;
+        this.frameArchiveOffset = frameArchiveOffset;
+        this.frameRawOffset = frameRawOffset;
+        this.frameCount = frameRawOffset.length - 1;
+        this.trailer = trailer;
+        this.indexFrameOffset = indexFrameOffset;
+        this.indexFrameLength = indexFrameLength;
+        this.prefetchedIndexFrame = prefetchedIndexFrame;
+    }
+
+    /**
+     * Opens an archive: reads and validates the seek table and the index trailer (one read of the last 64 KiB; a
+     * second one only when the seek table is larger, i.e. beyond about 8000 frames).
+     *
+     * @param job the log the archive belongs to; used in error messages
+     * @throws CorruptLogException if the archive's structure is wrong (bad magic, reserved bits set, sizes that do
+     *     not add up to the file size, a trailer whose checksum fails, ...)
+     * @throws LogStoreIOException if the source fails
+     */
+    public static SeekableArchiveReader open(ByteSource source, JobId job) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(job, "job");
+        long size = source.size();
+        long minimum = SKIPPABLE_HEADER_BYTES + SEEK_TABLE_FOOTER_BYTES + MIN_INDEX_FRAME_BYTES;
+        if (size < minimum) {
+            throw corrupt(job, 0, "archive is " + size + " bytes, shorter than the smallest valid archive (" + minimum
+                    + ")");
+        }
+        int tailLength = (int) Math.min(size, TAIL_READ_BYTES);
+        long tailStart = size - tailLength;
+        byte[] tail = read(source, job, tailStart, tailLength);
+
+        int magic = i32(tail, tailLength - 4);
+        if (magic != SEEKABLE_MAGIC) {
+            throw corrupt(job, size - 4, "seekable magic number is " + hex(magic) + ", expected " + hex(SEEKABLE_MAGIC)
+                    + " (truncated or not an archive)");
+        }
+        int descriptor = tail[tailLength - 5] & 0xFF;
+        if ((descriptor & DESCRIPTOR_RESERVED_BITS) != 0) {
+            throw corrupt(job, size - 5, "seek table descriptor has reserved bits set: " + descriptor);
+        }
+        if ((descriptor & DESCRIPTOR_CHECKSUM_FLAG) != 0) {
+            // Our writer never sets it (zstd's per-frame content checksum covers the data); accepting it would mean
+            // accepting XXH64 checksums that nothing here verifies.
+            throw corrupt(job, size - 5, "seek table has Checksum_Flag set, which this format never writes");
+        }
+        long frames = u32(tail, tailLength - 9);
+        if (frames > MAX_FRAMES) {
+            throw corrupt(job, size - 9, "seek table claims " + frames + " frames, more than the format allows");
+        }
+        long seekTableLength = SKIPPABLE_HEADER_BYTES + frames * SEEK_ENTRY_BYTES + SEEK_TABLE_FOOTER_BYTES;
+        long needed = seekTableLength + INDEX_TRAILER_BYTES;
+        if (size - needed < MIN_INDEX_FRAME_BYTES - INDEX_TRAILER_BYTES) {
+            throw corrupt(job, size - 9, "seek table of " + frames + " frames does not fit in a " + size
+                    + "-byte archive");
+        }
+        if (needed > tailLength) {
+            tailLength = (int) needed;
+            tailStart = size - needed;
+            tail = read(source, job, tailStart, tailLength);
+        }
+        long seekTableStart = size - seekTableLength;
+        int st = (int) (seekTableStart - tailStart);
+        if (i32(tail, st) != SEEK_TABLE_MAGIC) {
+            throw corrupt(job, seekTableStart, "seek table frame magic is " + hex(i32(tail, st)) + ", expected "
+                    + hex(SEEK_TABLE_MAGIC));
+        }
+        if (u32(tail, st + 4) != seekTableLength - SKIPPABLE_HEADER_BYTES) {
+            throw corrupt(job, seekTableStart + 4, "seek table Frame_Size is " + u32(tail, st + 4) + ", expected "
+                    + (seekTableLength - SKIPPABLE_HEADER_BYTES) + " for " + frames + " frames");
+        }
+
+        int n = (int) frames;
+        long[] archiveOffsets = new long[n + 1];
+        long[] rawOffsets = new long[n + 1];
+        for (int i = 0; i < n; i++) {
+            int at = st + SKIPPABLE_HEADER_BYTES + i * SEEK_ENTRY_BYTES;
+            long compressedSize = u32(tail, at);
+            long rawSize = u32(tail, at + 4);
+            if (rawSize == 0 || rawSize > ArchiveOptions.MAX_FRAME_RAW_BYTES
+                    || compressedSize == 0 || compressedSize > Zstd.compressBound(rawSize) + 64) {
+                throw corrupt(job, tailStart + at, "seek table entry " + i + " has impossible sizes: compressed "
+                        + compressedSize + ", decompressed " + rawSize);
+            }
+            archiveOffsets[i + 1] = archiveOffsets[i] + compressedSize;
+            rawOffsets[i + 1] = rawOffsets[i] + rawSize;
+        }
+        long dataEnd = archiveOffsets[n];
+        long indexLength = seekTableStart - dataEnd;
+        if (indexLength < MIN_INDEX_FRAME_BYTES || indexLength > Integer.MAX_VALUE - 16) {
+            throw corrupt(job, seekTableStart, "data frames listed in the seek table end at " + dataEnd
+                    + ", leaving " + indexLength + " bytes for the index frame before the seek table");
+        }
+
+        long trailerStart = seekTableStart - INDEX_TRAILER_BYTES;
+        IndexTrailer trailer = parseTrailer(job, tail, (int) (trailerStart - tailStart), trailerStart);
+        if (trailer.frameCount() != n) {
+            throw corrupt(job, trailerStart, "index lists " + Integer.toUnsignedString(trailer.frameCount())
+                    + " frames, seek table " + n);
+        }
+        if (trailer.rawSize() != rawOffsets[n]) {
+            throw corrupt(job, trailerStart, "index raw size " + trailer.rawSize() + " differs from the seek table's "
+                    + rawOffsets[n]);
+        }
+        long expectedIndexLength = SKIPPABLE_HEADER_BYTES + INDEX_MAGIC.length
+                + Integer.toUnsignedLong(trailer.bodyStoredLength()) + INDEX_TRAILER_BYTES;
+        if (expectedIndexLength != indexLength) {
+            throw corrupt(job, dataEnd, "index frame is " + indexLength + " bytes, its trailer implies "
+                    + expectedIndexLength);
+        }
+
+        byte[] prefetched = null;
+        if (dataEnd >= tailStart) {
+            int from = (int) (dataEnd - tailStart);
+            prefetched = Arrays.copyOfRange(tail, from, from + (int) indexLength);
+        }
+        return new SeekableArchiveReader(source, job, size, archiveOffsets, rawOffsets, trailer, dataEnd,
+                (int) indexLength, prefetched);
+    }
+
+    private static IndexTrailer parseTrailer(JobId job, byte[] b, int at, long archiveOffset) {
+        int crc = crcOf(b, at, TR_TRAILER_CRC);
+        if (crc != i32(b, at + TR_TRAILER_CRC)) {
+            throw corrupt(job, archiveOffset, "index trailer CRC32C mismatch (stored " + hex(i32(b, at + TR_TRAILER_CRC))
+                    + ", computed " + hex(crc) + ")");
+        }
+        int version = b[at + TR_VERSION] & 0xFF;
+        if (version != INDEX_VERSION) {
+            throw corrupt(job, archiveOffset + TR_VERSION, "index version " + version + " is not supported (expected "
+                    + INDEX_VERSION + ")");
+        }
+        int flags = b[at + TR_FLAGS] & 0xFF;
+        if ((flags & ~INDEX_FLAG_BODY_COMPRESSED) != 0) {
+            throw corrupt(job, archiveOffset + TR_FLAGS, "index flags have unknown bits set: " + flags);
+        }
+        if (u16(b, at + TR_TRAILER_LENGTH) != INDEX_TRAILER_BYTES) {
+            throw corrupt(job, archiveOffset + TR_TRAILER_LENGTH, "index trailer length "
+                    + u16(b, at + TR_TRAILER_LENGTH) + ", expected " + INDEX_TRAILER_BYTES);
+        }
+        long chunkCount = i64(b, at + TR_CHUNK_COUNT);
+        long rawSize = i64(b, at + TR_RAW_SIZE);
+        long lineCount = i64(b, at + TR_LINE_COUNT);
+        long frames = u32(b, at + TR_FRAME_COUNT);
+        long bodyRaw = u32(b, at + TR_BODY_RAW_LENGTH);
+        long bodyStored = u32(b, at + TR_BODY_STORED_LENGTH);
+        boolean compressed = (flags & INDEX_FLAG_BODY_COMPRESSED) != 0;
+        if (chunkCount < 0 || rawSize < 0 || lineCount < 0 || lineCount > rawSize
+                || (chunkCount == 0 && rawSize != 0)
+                || chunkCount > (Integer.MAX_VALUE - 16) / INDEX_CHUNK_ENTRY_BYTES
+                || bodyRaw != frames * INDEX_FRAME_ENTRY_BYTES + chunkCount * INDEX_CHUNK_ENTRY_BYTES
+                || bodyStored > Integer.MAX_VALUE - 16
+                || (!compressed && bodyStored != bodyRaw)) {
+            throw corrupt(job, archiveOffset, "index trailer is inconsistent: chunks " + chunkCount + ", raw size "
+                    + rawSize + ", lines " + lineCount + ", frames " + frames + ", body " + bodyRaw + " raw / "
+                    + bodyStored + " stored bytes");
+        }
+        return new IndexTrailer((int) frames, chunkCount, rawSize, lineCount, i32(b, at + TR_LOG_CRC), (int) bodyRaw,
+                (int) bodyStored, i32(b, at + TR_BODY_CRC), flags);
+    }
+
+    /** Length of the log's byte view. From the seek table; no I/O. */
+    public long rawSize() {
+        return trailer.rawSize();
+    }
+
+    /** Number of chunks in the log. No I/O. */
+    public long chunkCount() {
+        return trailer.chunkCount();
+    }
+
+    /** CRC32C of the whole byte view, as recorded when the archive was written. No I/O; not re-verified here. */
+    public int crc32c() {
+        return trailer.logCrc();
+    }
+
+    /** Number of {@code '\n'} bytes in the byte view. No I/O. */
+    public long lineCount() {
+        return trailer.lineCount();
+    }
+
+    /** Number of zstd data frames. No I/O. */
+    public int frameCount() {
+        return frameCount;
+    }
+
+    /** Size of the whole archive in bytes. No I/O. */
+    public long archiveSize() {
+        return archiveSize;
+    }
+
+    /**
+     * Bytes {@code [offset, offset + length)} of the byte view, cut short at the end of the log (so an offset equal
+     * to {@link #rawSize()} gives an empty array). Decompresses only the frames the range touches.
+     *
+     * @throws InvalidRangeException if {@code offset < 0}, {@code offset > rawSize()} or {@code length < 0}
+     * @throws CorruptLogException if a touched frame fails its checks
+     */
+    public byte[] readRange(long offset, int length) {
+        if (offset < 0 || offset > rawSize() || length < 0) {
+            throw new InvalidRangeException(job, "byte range offset " + offset + ", length " + length
+                    + " is outside the log's " + rawSize() + " bytes");
+        }
+        long end = Math.min(rawSize(), offset + length);
+        byte[] out = new byte[(int) (end - offset)];
+        copyRange(offset, out, 0, out.length);
+        return out;
+    }
+
+    /**
+     * Up to {@code maxChunks} chunks starting at seq {@code fromSeq}, in order, each checked against its CRC32C.
+     * Returns fewer at the end of the log, or when the page would exceed 32 MiB of data (a page always holds at
+     * least one chunk when one exists); the caller continues from the last seq + 1. Loads the index on first use.
+     *
+     * @throws InvalidRangeException if {@code fromSeq < 0}, {@code fromSeq > chunkCount()} or {@code maxChunks < 0}
+     * @throws CorruptLogException naming the seq of a chunk whose bytes fail their CRC32C
+     */
+    public List<LogChunk> readChunks(long fromSeq, int maxChunks) {
+        if (fromSeq < 0 || fromSeq > chunkCount() || maxChunks < 0) {
+            throw new InvalidRangeException(job, "chunks from seq " + fromSeq + " (max " + maxChunks
+                    + ") are outside the log's " + chunkCount() + " chunks");
+        }
+        ChunkIndex idx = index();
+        int from = (int) fromSeq;
+        int to = from;
+        long bytes = 0;
+        while (to < idx.lengths().length && to - from < maxChunks) {
+            long next = bytes + idx.lengths()[to];
+            if (to > from && next > MAX_PAGE_BYTES) {
+                break;
+            }
+            bytes = next;
+            to++;
+        }
+        if (to == from) {
+            return List.of();
+        }
+        byte[] raw = new byte[(int) bytes];
+        copyRange(idx.offsets()[from], raw, 0, raw.length);
+        List<LogChunk> chunks = new ArrayList<>(to - from);
+        int at = 0;
+        for (int seq = from; seq < to; seq++) {
+            int length = idx.lengths()[seq];
+            int crc = crcOf(raw, at, length);
+            if (crc != idx.crcs()[seq]) {
+                throw new CorruptLogException(job, "chunk seq " + seq + " (raw offset " + idx.offsets()[seq]
+                        + "): CRC32C " + hex(crc) + " differs from the index's " + hex(idx.crcs()[seq]));
+            }
+            chunks.add(new LogChunk(seq, LogStream.fromCode(idx.streams()[seq]), idx.timestamps()[seq],
+                    Arrays.copyOfRange(raw, at, at + length)));
+            at += length;
+        }
+        return chunks;
+    }
+
+    /**
+     * The index entry of chunk {@code seq}. Loads the index on first use; then no I/O.
+     *
+     * @throws InvalidRangeException if {@code seq} is not in {@code [0, chunkCount())}
+     */
+    public ChunkIndexEntry chunk(long seq) {
+        if (seq < 0 || seq >= chunkCount()) {
+            throw new InvalidRangeException(job, "chunk seq " + seq + " is outside the log's " + chunkCount()
+                    + " chunks");
+        }
+        ChunkIndex idx = index();
+        int i = (int) seq;
+        return new ChunkIndexEntry(seq, idx.offsets()[i], idx.lengths()[i], LogStream.fromCode(idx.streams()[i]),
+                idx.timestamps()[i], idx.crcs()[i]);
+    }
+
+    /**
+     * The last {@code n} lines of the log, exactly as {@code tail -n n} prints them: a line ends at {@code '\n'};
+     * an unterminated last line counts as a line; fewer lines than {@code n} give the whole log; {@code n == 0}
+     * gives nothing. Walks frames backwards from the end, so the cost is the answer plus at most one frame,
+     * whatever the log's size. Does not need the index.
+     *
+     * @throws InvalidRangeException if {@code n < 0}, or if the answer would exceed 2 GiB
+     */
+    public byte[] tailLines(int n) {
+        if (n < 0) {
+            throw new InvalidRangeException(job, "line count must be >= 0, got " + n);
+        }
+        if (n == 0 || frameCount == 0) {
+            return new byte[0];
+        }
+        Deque<byte[]> frames = new ArrayDeque<>();
+        long answerStart = 0;
+        int remaining = n;
+        search:
+        for (int f = frameCount - 1; f >= 0; f--) {
+            byte[] raw = readFrame(f);
+            frames.addFirst(raw);
+            int i = raw.length - 1;
+            if (f == frameCount - 1 && raw[i] == '\n') {
+                i--; // the log's final newline ends the last line; it does not start a new one
+            }
+            for (; i >= 0; i--) {
+                if (raw[i] == '\n' && --remaining == 0) {
+                    answerStart = frameRawOffset[f] + i + 1;
+                    break search;
+                }
+            }
+            if (rawSize() - frameRawOffset[f] > MAX_ANSWER_BYTES + (long) raw.length) {
+                throw new InvalidRangeException(job, "the last " + n + " lines exceed 2 GiB");
+            }
+        }
+        long length = rawSize() - answerStart;
+        if (length > MAX_ANSWER_BYTES) {
+            throw new InvalidRangeException(job, "the last " + n + " lines exceed 2 GiB");
+        }
+        byte[] out = new byte[(int) length];
+        int firstFrame = frameCount - frames.size();
+        int at = 0;
+        for (int f = firstFrame; f < frameCount; f++) {
+            byte[] raw = frames.removeFirst();
+            int from = (int) Math.max(0, answerStart - frameRawOffset[f]);
+            System.arraycopy(raw, from, out, at, raw.length - from);
+            at += raw.length - from;
+        }
+        return out;
+    }
+
+    /**
+     * Decompresses the whole archive once and checks everything: every frame (zstd checksum, sizes), every chunk's
+     * CRC32C, each frame's first line number, the line count and the whole-log CRC32C. Meant for importing an
+     * archive from elsewhere; memory stays at one frame.
+     *
+     * @throws CorruptLogException at the first failing check, naming the frame's archive offset or the chunk seq
+     */
+    public void verifyAll() {
+        ChunkIndex idx = index();
+        ChunkVerifier chunks = new ChunkVerifier(idx);
+        CRC32C whole = new CRC32C();
+        long lines = 0;
+        for (int f = 0; f < frameCount; f++) {
+            if (idx.frameFirstLine()[f] != lines) {
+                throw corrupt(job, frameArchiveOffset[f], "index says frame " + f + " starts at line "
+                        + idx.frameFirstLine()[f] + ", the data says " + lines);
+            }
+            byte[] raw = readFrame(f);
+            whole.update(raw, 0, raw.length);
+            lines += SeekableArchiveWriter.countNewlines(raw, 0, raw.length);
+            chunks.feed(raw);
+        }
+        chunks.finish();
+        if (lines != lineCount()) {
+            throw corrupt(job, indexFrameOffset, "index line count " + lineCount() + " differs from the data's "
+                    + lines);
+        }
+        if ((int) whole.getValue() != crc32c()) {
+            throw corrupt(job, indexFrameOffset, "whole-log CRC32C " + hex((int) whole.getValue())
+                    + " differs from the index's " + hex(crc32c()));
+        }
+    }
+
+    /** Checks chunk CRCs while the byte view streams past in frame-sized pieces. */
+    private final class ChunkVerifier {
+        private final ChunkIndex idx;
+        private final CRC32C crc = new CRC32C();
+        private int seq;
+        private long remaining;
+
+        ChunkVerifier(ChunkIndex idx) {
+            this.idx = idx;
+            this.remaining = idx.lengths().length > 0 ? idx.lengths()[0] : 0;
+        }
+
+        void feed(byte[] raw) {
+            int at = 0;
+            while (true) {
+                settleCompleteChunks();
+                if (at == raw.length) {
+                    return;
+                }
+                if (seq == idx.lengths().length) {
+                    // Unreachable after index validation (chunk lengths sum to the frames' sizes); never spin.
+                    throw new CorruptLogException(job, "raw offset " + rawSize()
+                            + ": data continues after the last chunk");
+                }
+                int take = (int) Math.min(remaining, raw.length - at);
+                crc.update(raw, at, take);
+                at += take;
+                remaining -= take;
+            }
+        }
+
+        void finish() {
+            settleCompleteChunks();
+            if (seq != idx.lengths().length) {
+                throw new CorruptLogException(job, "chunk seq " + seq + ": the data ended before this chunk did");
+            }
+        }
+
+        private void settleCompleteChunks() {
+            int count = idx.lengths().length;
+            while (seq < count && remaining == 0) {
+                if ((int) crc.getValue() != idx.crcs()[seq]) {
+                    throw new CorruptLogException(job, "chunk seq " + seq + " (raw offset " + idx.offsets()[seq]
+                            + "): CRC32C " + hex((int) crc.getValue()) + " differs from the index's "
+                            + hex(idx.crcs()[seq]));
+                }
+                crc.reset();
+                seq++;
+                remaining = seq < count ? idx.lengths()[seq] : 0;
+            }
+        }
+    }
+
+    // ---- frames ----
+
+    /** Copies raw bytes {@code [from, from + len)} into {@code dst}, decompressing only the frames touched. */
+    private void copyRange(long from, byte[] dst, int dstOff, int len) {
+        if (len == 0) {
+            return;
+        }
+        long end = from + len;
+        int first = frameContaining(from);
+        int last = frameContaining(end - 1);
+        int f = first;
+        while (f <= last) {
+            // Fetch consecutive frames' compressed bytes in one read: one round trip per batch on remote sources.
+            int batchEnd = f + 1;
+            while (batchEnd <= last
+                    && frameArchiveOffset[batchEnd + 1] - frameArchiveOffset[f] <= READ_BATCH_BYTES) {
+                batchEnd++;
+            }
+            long batchStart = frameArchiveOffset[f];
+            byte[] packed = read(source, job, batchStart, (int) (frameArchiveOffset[batchEnd] - batchStart));
+            for (int g = f; g < batchEnd; g++) {
+                byte[] raw = decompressFrame(g, packed, (int) (frameArchiveOffset[g] - batchStart));
+                long frameStart = frameRawOffset[g];
+                long copyFrom = Math.max(from, frameStart);
+                long copyTo = Math.min(end, frameRawOffset[g + 1]);
+                System.arraycopy(raw, (int) (copyFrom - frameStart), dst, dstOff + (int) (copyFrom - from),
+                        (int) (copyTo - copyFrom));
+            }
+            f = batchEnd;
+        }
+    }
+
+    /** Index of the data frame holding raw byte {@code position} (which must be inside the log). */
+    private int frameContaining(long position) {
+        int found = Arrays.binarySearch(frameRawOffset, 0, frameCount, position);
+        return found >= 0 ? found : -found - 2;
+    }
+
+    private byte[] readFrame(int f) {
+        int compressedSize = (int) (frameArchiveOffset[f + 1] - frameArchiveOffset[f]);
+        return decompressFrame(f, read(source, job, frameArchiveOffset[f], compressedSize), 0);
+    }
+
+    /** Decompresses data frame {@code f} whose compressed bytes start at {@code packed[at]}, checking everything. */
+    private byte[] decompressFrame(int f, byte[] packed, int at) {
+        long archiveOffset = frameArchiveOffset[f];
+        int compressedSize = (int) (frameArchiveOffset[f + 1] - archiveOffset);
+        int rawSize = (int) (frameRawOffset[f + 1] - frameRawOffset[f]);
+        if (i32(packed, at) != ZSTD_FRAME_MAGIC) {
+            throw corrupt(job, archiveOffset, "data frame " + f + " starts with " + hex(i32(packed, at))
+                    + ", not the zstd frame magic");
+        }
+        try {
+            long frameLength = Zstd.findFrameCompressedSize(packed, at, compressedSize);
+            if (Zstd.isError(frameLength) || frameLength != compressedSize) {
+                throw corrupt(job, archiveOffset, "data frame " + f + " is " + describeSize(frameLength)
+                        + " bytes long, the seek table says " + compressedSize);
+            }
+            long contentSize = Zstd.getFrameContentSize(packed, at, compressedSize);
+            if (contentSize != rawSize) {
+                throw corrupt(job, archiveOffset, "data frame " + f + " declares " + contentSize
+                        + " raw bytes, the seek table says " + rawSize);
+            }
+            byte[] raw = new byte[rawSize];
+            long produced = Zstd.decompressByteArray(raw, 0, rawSize, packed, at, compressedSize);
+            if (Zstd.isError(produced)) {
+                throw corrupt(job, archiveOffset, "data frame " + f + " does not decompress: "
+                        + Zstd.getErrorName(produced));
+            }
+            if (produced != rawSize) {
+                throw corrupt(job, archiveOffset, "data frame " + f + " decompressed to " + produced
+                        + " bytes, the seek table says " + rawSize);
+            }
+            return raw;
+        } catch (RuntimeException e) {
+            if (e instanceof CorruptLogException c) {
+                throw c;
+            }
+            throw new CorruptLogException(job, "archive byte " + archiveOffset + " (data frame " + f + "): " + e, e);
+        }
+    }
+
+    private static String describeSize(long zstdResult) {
+        return Zstd.isError(zstdResult) ? "unparseable (" + Zstd.getErrorName(zstdResult) + ")"
+                : Long.toString(zstdResult);
+    }
+
+    // ---- index ----
+
+    private ChunkIndex index() {
+        ChunkIndex loaded = index;
+        if (loaded != null) {
+            return loaded;
+        }
+        synchronized (indexLock) {
+            if (index == null) {
+                byte[] frame = prefetchedIndexFrame != null ? prefetchedIndexFrame
+                        : read(source, job, indexFrameOffset, indexFrameLength);
+                index = parseIndex(frame);
+                prefetchedIndexFrame = null;
+            }
+            return index;
+        }
+    }
+
+    private ChunkIndex parseIndex(byte[] frame) {
+        long at = indexFrameOffset;
+        if (i32(frame, 0) != INDEX_FRAME_MAGIC) {
+            throw corrupt(job, at, "index frame magic is " + hex(i32(frame, 0)) + ", expected "
+                    + hex(INDEX_FRAME_MAGIC));
+        }
+        if (u32(frame, 4) != frame.length - SKIPPABLE_HEADER_BYTES) {
+            throw corrupt(job, at + 4, "index frame Frame_Size is " + u32(frame, 4) + ", expected "
+                    + (frame.length - SKIPPABLE_HEADER_BYTES));
+        }
+        if (!Arrays.equals(frame, 8, 16, INDEX_MAGIC, 0, INDEX_MAGIC.length)) {
+            throw corrupt(job, at + 8, "index payload does not start with " + new String(INDEX_MAGIC,
+                    java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        int bodyAt = SKIPPABLE_HEADER_BYTES + INDEX_MAGIC.length;
+        int stored = trailer.bodyStoredLength();
+        int crc = crcOf(frame, bodyAt, stored);
+        if (crc != trailer.bodyCrc()) {
+            throw corrupt(job, at + bodyAt, "index body CRC32C " + hex(crc) + " differs from the trailer's "
+                    + hex(trailer.bodyCrc()));
+        }
+        byte[] body;
+        if ((trailer.flags() & INDEX_FLAG_BODY_COMPRESSED) != 0) {
+            body = new byte[trailer.bodyRawLength()];
+            long produced = Zstd.decompressByteArray(body, 0, body.length, frame, bodyAt, stored);
+            if (Zstd.isError(produced) || produced != body.length) {
+                throw corrupt(job, at + bodyAt, "index body does not decompress to " + body.length + " bytes: "
+                        + describeSize(produced));
+            }
+        } else {
+            body = Arrays.copyOfRange(frame, bodyAt, bodyAt + stored);
+        }
+
+        long[] firstLine = new long[frameCount];
+        for (int f = 0; f < frameCount; f++) {
+            firstLine[f] = i64(body, f * INDEX_FRAME_ENTRY_BYTES);
+            long previous = f == 0 ? 0 : firstLine[f - 1];
+            if (firstLine[f] < previous || firstLine[f] > lineCount() || (f == 0 && firstLine[f] != 0)) {
+                throw corrupt(job, at + bodyAt, "index first line number of frame " + f + " is " + firstLine[f]);
+            }
+        }
+        int chunks = (int) chunkCount();
+        long[] offsets = new long[chunks];
+        int[] lengths = new int[chunks];
+        byte[] streams = new byte[chunks];
+        long[] timestamps = new long[chunks];
+        int[] crcs = new int[chunks];
+        long expectedOffset = 0;
+        int p = frameCount * INDEX_FRAME_ENTRY_BYTES;
+        for (int i = 0; i < chunks; i++, p += INDEX_CHUNK_ENTRY_BYTES) {
+            long offset = i64(body, p);
+            long length = u32(body, p + 8);
+            int stream = body[p + 12] & 0xFF;
+            if (offset != expectedOffset || length > rawSize() - offset || (stream != LogStream.STDOUT.code()
+                    && stream != LogStream.STDERR.code())) {
+                throw new CorruptLogException(job, "index entry of chunk seq " + i + ": offset " + offset
+                        + " (expected " + expectedOffset + "), length " + length + ", stream code " + stream);
+            }
+            offsets[i] = offset;
+            lengths[i] = (int) length;
+            streams[i] = (byte) stream;
+            timestamps[i] = i64(body, p + 13);
+            crcs[i] = i32(body, p + 21);
+            expectedOffset += length;
+        }
+        if (expectedOffset != rawSize()) {
+            throw corrupt(job, at + bodyAt, "index chunks cover " + expectedOffset + " bytes, the log has "
+                    + rawSize());
+        }
+        return new ChunkIndex(firstLine, offsets, lengths, streams, timestamps, crcs);
+    }
+
+    // ---- helpers ----
+
+    private static byte[] read(ByteSource source, JobId job, long position, int length) {
+        byte[] buffer = new byte[length];
+        try {
+            source.readFully(position, buffer, 0, length);
+        } catch (IOException e) {
+            throw new LogStoreIOException(job, "reading archive bytes " + position + ".." + (position + length), e);
+        }
+        return buffer;
+    }
+
+    private static int crcOf(byte[] b, int off, int len) {
+        CRC32C crc = new CRC32C();
+        crc.update(b, off, len);
+        return (int) crc.getValue();
+    }
+
+    private static CorruptLogException corrupt(JobId job, long archiveOffset, String detail) {
+        return new CorruptLogException(job, "archive byte " + archiveOffset + ": " + detail);
+    }
+
+    @Override
+    public String toString() {
+        return "SeekableArchiveReader[job=" + job + ", frames=" + frameCount + ", rawSize=" + rawSize()
+                + ", chunks=" + chunkCount() + "]";
+    }
+}
