@@ -28,6 +28,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -154,8 +155,34 @@ public final class FsLogStore implements LogStore {
                 }
                 return;
             }
+        } catch (ClosedChannelException e) {
+            // The appending thread was interrupted (NIO closes the channel): drop this writer so the next append
+            // reopens and recovers the files instead of failing forever.
+            dropWriter(job);
+            throw new LogStoreIOException(job, "append of seq " + chunk.seq() + " (interrupted)", e);
         } catch (IOException e) {
             throw new LogStoreIOException(job, "append of seq " + chunk.seq(), e);
+        }
+    }
+
+    private void dropWriter(JobId job) {
+        ReentrantLock lock = stripe(job);
+        lock.lock();
+        try {
+            OpenLogWriter w = writers.remove(job);
+            if (w != null) {
+                w.lock.lock();
+                try {
+                    w.retire();
+                    w.close();
+                } catch (IOException ignored) {
+                    // already broken; the files are recovered by the next writer
+                } finally {
+                    w.lock.unlock();
+                }
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -327,7 +354,8 @@ public final class FsLogStore implements LogStore {
         for (int attempt = 0; ; attempt++) {
             try (View v = view(job)) {
                 return f.apply(v);
-            } catch (NoSuchFileException e) {
+            } catch (NoSuchFileException | ClosedChannelException e) {
+                // The log was sealed or deleted under the read (its open files went away): look it up again.
                 if (attempt > 0) {
                     if (!exists(job)) {
                         throw new LogNotFoundException(job);
@@ -346,12 +374,12 @@ public final class FsLogStore implements LogStore {
         if (lease.isPresent()) {
             return new ArchiveView(job, lease.get());
         }
+        // Readers open their own channels rather than share the writer's: an interrupted reader thread closes the
+        // channel it was reading (NIO semantics), and that must never take the writer down with it.
         OpenLogWriter w = writers.get(job);
-        if (w != null && !w.retired()) {
-            return new OpenView(job, w.files, w.state(), false);
-        }
+        OpenLogState writerState = w != null && !w.retired() ? w.state() : null;
         Path idx = layout.openIndex(job);
-        if (!Files.exists(idx)) {
+        if (writerState == null && !Files.exists(idx)) {
             throw new LogNotFoundException(job);
         }
         FileChannel log = FileChannel.open(layout.openLog(job), StandardOpenOption.READ);
@@ -364,7 +392,7 @@ public final class FsLogStore implements LogStore {
         }
         OpenLogFiles files = new OpenLogFiles(job, log, ix);
         try {
-            return new OpenView(job, files, committedState(files), true);
+            return new OpenView(job, files, writerState != null ? writerState : committedState(files));
         } catch (IOException | RuntimeException e) {
             files.close();
             throw e;
@@ -391,13 +419,11 @@ public final class FsLogStore implements LogStore {
         private final JobId job;
         private final OpenLogFiles files;
         private final OpenLogState state;
-        private final boolean owned;
 
-        OpenView(JobId job, OpenLogFiles files, OpenLogState state, boolean owned) {
+        OpenView(JobId job, OpenLogFiles files, OpenLogState state) {
             this.job = job;
             this.files = files;
             this.state = state;
-            this.owned = owned;
         }
 
         @Override
@@ -430,9 +456,7 @@ public final class FsLogStore implements LogStore {
 
         @Override
         public void close() throws IOException {
-            if (owned) {
-                files.close();
-            }
+            files.close();
         }
     }
 
