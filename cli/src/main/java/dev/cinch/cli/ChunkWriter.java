@@ -24,8 +24,4 @@ final class ChunkWriter {
         store.append(job, new LogChunk(nextSeq, stream, System.currentTimeMillis(), Arrays.copyOf(data, n)));
         nextSeq++;
     }
-
-    synchronized long chunksWritten(long firstSeq) {
-        return nextSeq - firstSeq;
-    }
 }

@@ -210,6 +210,10 @@ public final class FsLogStore implements LogStore {
             if (!exists) {
                 createJobDir(dir);
             }
+            // Logs whose worker vanished never seal: cap the open writers (two file descriptors each).
+            if (writers.size() >= config.maxOpenWriters()) {
+                closeIdleWriters(Math.max(1, config.maxOpenWriters() / 4));
+            }
             w = OpenLogWriter.open(job, dir, !exists);
             if (!exists) {
                 fsyncDir(dir);
@@ -218,6 +222,34 @@ public final class FsLogStore implements LogStore {
             return w;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Flushes and closes up to {@code count} writers nobody is appending through right now. An appender that still
+     * holds one finds it retired and looks the log up again, so this is safe at any moment; its pending group commit
+     * is honoured because the data is forced here before the close.
+     */
+    private void closeIdleWriters(int count) throws IOException {
+        int closedCount = 0;
+        for (OpenLogWriter w : writers.values()) {
+            if (closedCount >= count) {
+                break;
+            }
+            if (!w.lock.tryLock()) {
+                continue;
+            }
+            try {
+                if (!w.retired()) {
+                    w.force();
+                    w.retire();
+                    w.close();
+                    writers.remove(w.job, w);
+                    closedCount++;
+                }
+            } finally {
+                w.lock.unlock();
+            }
         }
     }
 
@@ -246,23 +278,30 @@ public final class FsLogStore implements LogStore {
                 return;
             }
             Path dir = layout.jobDir(job);
-            OpenLogWriter w = writers.get(job);
-            if (w == null && Files.exists(dir.resolve(FsLayout.OPEN_LOG))) {
-                w = OpenLogWriter.open(job, dir, false);
-                writers.put(job, w);
-            }
-            if (w == null) {
-                createJobDir(dir);
-                writeArchive(job, sealed, null);
-            } else {
+            while (true) {
+                OpenLogWriter w = writers.get(job);
+                if (w == null && Files.exists(dir.resolve(FsLayout.OPEN_LOG))) {
+                    w = OpenLogWriter.open(job, dir, false);
+                    writers.put(job, w);
+                }
+                if (w == null) {
+                    createJobDir(dir);
+                    writeArchive(job, sealed, null);
+                    break;
+                }
                 w.lock.lock();
                 try {
+                    if (w.retired()) { // closed as idle meanwhile: reopen
+                        writers.remove(job, w);
+                        continue;
+                    }
                     writeArchive(job, sealed, w);
                     w.retire();
                 } finally {
                     w.lock.unlock();
                 }
                 removeOpenFiles(job);
+                break;
             }
         } catch (IOException e) {
             throw new LogStoreIOException(job, "seal", e);
@@ -761,6 +800,11 @@ public final class FsLogStore implements LogStore {
             failures.subList(1, failures.size()).forEach(e::addSuppressed);
             throw e;
         }
+    }
+
+    /** Writers currently open (for tests and metrics). */
+    int openWriters() {
+        return writers.size();
     }
 
     @Override

@@ -4,7 +4,6 @@ import dev.cinch.logs.ChunkConflictException;
 import dev.cinch.logs.JobId;
 import dev.cinch.logs.LogChunk;
 import dev.cinch.logs.LogLockedException;
-import dev.cinch.logs.LogStream;
 import dev.cinch.logs.SequenceGapException;
 import dev.cinch.logs.codec.ChunkCodec;
 import dev.cinch.logs.codec.Crc32c;
@@ -205,10 +204,6 @@ final class OpenLogWriter implements AutoCloseable {
     void force() throws IOException {
         files.log.force(false);
         files.idx.force(false);
-    }
-
-    static LogStream streamOf(IndexEntry e) {
-        return e.stream();
     }
 
     @Override

@@ -175,6 +175,24 @@ class FsStoreTest {
     }
 
     @Test
+    void idleWritersBeyondTheCapAreClosedAndReopenedTransparently() throws Exception {
+        try (LogStore store = open("fs.max-open-writers", "2")) {
+            for (int seq = 0; seq < 5; seq++) {
+                for (int j = 0; j < 10; j++) {
+                    store.append(JobId.of("capped-" + j), chunk(seq, j + ":" + seq + "\n"));
+                    assertThat(((FsLogStore) store).openWriters()).isLessThanOrEqualTo(2);
+                }
+            }
+            store.seal(JobId.of("capped-3"));
+            for (int j = 0; j < 10; j++) {
+                JobId job = JobId.of("capped-" + j);
+                assertThat(store.readRange(job, 0, 1000)).asString().isEqualTo(
+                        j + ":0\n" + j + ":1\n" + j + ":2\n" + j + ":3\n" + j + ":4\n");
+            }
+        }
+    }
+
+    @Test
     void everyDurabilityModeRoundTrips() {
         for (String mode : new String[] {"fsync", "group", "none"}) {
             JobId job = JobId.of("mode-" + mode);

@@ -4,7 +4,6 @@ import dev.cinch.logs.JobId;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -87,9 +86,5 @@ public final class LocalChangeFeed implements ChangeFeed {
     /** Number of jobs currently watched (for tests and metrics). */
     public int watchedJobs() {
         return signals.size();
-    }
-
-    static long toMillis(Duration d) {
-        return TimeUnit.NANOSECONDS.toMillis(d.toNanos());
     }
 }
