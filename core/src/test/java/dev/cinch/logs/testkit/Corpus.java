@@ -66,60 +66,18 @@ public final class Corpus {
     /** The generated CI-like corpus: same content on every run. */
     public static List<Log> generated() {
         return List.of(
-                new Log("gen-maven-build.log", ciLog(new Random(1), 6_000, false)),
-                new Log("gen-windows-crlf.log", ciLog(new Random(2), 2_000, true)),
-                new Log("gen-progress-bars.log", progressLog(new Random(3))),
+                new Log("gen-build-1.log", CiLogGenerator.generate(1, 600_000)),
+                new Log("gen-build-2.log", CiLogGenerator.generate(2, 200_000)),
+                new Log("gen-build-3.log", CiLogGenerator.generate(3, 300_000)),
                 new Log("gen-long-line.log", longLineLog(new Random(4))),
                 new Log("gen-binary-junk.log", junkLog(new Random(5))),
                 new Log("gen-tiny.log", "ok\n".getBytes(StandardCharsets.US_ASCII)),
                 new Log("gen-no-final-newline.log", "line one\nline two\r\nlast line without newline".getBytes(StandardCharsets.US_ASCII)));
     }
 
-    private static final String[] STEPS = {
-        "[INFO] Downloading from central: https://repo.example.org/maven2/org/example/lib/%d.%d/lib-%d.%d.pom",
-        "[INFO] Compiling %d source files with javac [debug release 17] to target/classes",
-        "\u001b[32m✓\u001b[0m test_case_%d passed in %dms",
-        "\u001b[31m✗\u001b[0m test_case_%d FAILED (%d assertions)",
-        "\u001b[1;33mwarning\u001b[0m: unused variable `x%d` at src/lib.rs:%d:9",
-        "npm WARN deprecated package-%d@%d.0.0: this package is no longer maintained",
-        "+ make -j%d all CFLAGS=-O%d",
-        "gcc -c -o build/obj%d.o src/file%d.c -Wall -Werror",
-        "Step %d/%d : RUN apt-get install -y build-essential",
-    };
-
-    static byte[] ciLog(Random rnd, int lines, boolean crlf) {
-        StringBuilder sb = new StringBuilder();
-        long ts = 1_795_000_000_000L;
-        for (int i = 0; i < lines; i++) {
-            ts += rnd.nextInt(900);
-            String step = STEPS[rnd.nextInt(STEPS.length)];
-            int a = rnd.nextInt(400);
-            int b = rnd.nextInt(60);
-            sb.append(String.format("%tFT%<tT.%<tLZ ", ts)).append(String.format(step, a, b, a, b, a, b));
-            if (rnd.nextInt(50) == 0) {
-                sb.append(" ".repeat(rnd.nextInt(40))).append("at org.example.Foo.bar(Foo.java:").append(a).append(')');
-            }
-            sb.append(crlf ? "\r\n" : "\n");
-        }
-        return sb.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    static byte[] progressLog(Random rnd) {
-        StringBuilder sb = new StringBuilder();
-        for (int file = 0; file < 120; file++) {
-            sb.append("Fetching layer ").append(Integer.toHexString(rnd.nextInt())).append('\n');
-            for (int pct = 0; pct <= 100; pct += 1 + rnd.nextInt(7)) {
-                int bar = pct / 4;
-                sb.append("\r[").append("#".repeat(bar)).append(" ".repeat(25 - bar)).append("] ").append(pct).append('%');
-            }
-            sb.append("\r\u001b[K\u001b[32mdone\u001b[0m\n");
-        }
-        return sb.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
     static byte[] longLineLog(Random rnd) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] head = ciLog(rnd, 200, false);
+        byte[] head = CiLogGenerator.generate(rnd.nextLong(), 20_000);
         out.write(head, 0, head.length);
         byte[] line = new byte[1 << 20];
         String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/=;{}()";
@@ -128,7 +86,7 @@ public final class Corpus {
         }
         out.write(line, 0, line.length);
         out.write('\n');
-        byte[] tail = ciLog(rnd, 200, false);
+        byte[] tail = CiLogGenerator.generate(rnd.nextLong(), 20_000);
         out.write(tail, 0, tail.length);
         return out.toByteArray();
     }
