@@ -26,6 +26,11 @@ final class JobQuery {
         this.params = List.copyOf(params);
     }
 
+    /** The same parameters with other SQL around them (tests prefix EXPLAIN). */
+    JobQuery withSql(String otherSql) {
+        return new JobQuery(otherSql, params);
+    }
+
     /** Cursor format: {@code <created_at epoch seconds>:<job id>} of the last row of the previous page. */
     record Cursor(Instant createdAt, JobId id) {
         static Cursor parse(String text) {

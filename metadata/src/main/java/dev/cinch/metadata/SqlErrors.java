@@ -39,8 +39,8 @@ final class SqlErrors {
                 return new InvalidInputException(what, "rejected by the database (" + firstLine(message) + ")");
             }
             if (lower.contains("sqlite_busy") || lower.contains("database is locked")) {
-                return new MetadataException(what + ": the SQLite database stayed locked by another writer longer than "
-                        + "the busy timeout (" + Database.BUSY_TIMEOUT_KEY + ")", e);
+                return new MetadataException(what + ": the SQLite database is locked by another writer (waited up to "
+                        + "the busy timeout, " + Database.BUSY_TIMEOUT_KEY + ")", e);
             }
         }
         return new MetadataException(what + " failed: " + firstLine(message), e);

@@ -74,6 +74,7 @@ CREATE INDEX idx_jobs_created_id ON jobs(created_at DESC, id DESC);
 CREATE INDEX idx_jobs_repo_created ON jobs(repo_id, created_at DESC, id DESC);
 CREATE INDEX idx_jobs_repo_branch_created ON jobs(repo_id, branch, created_at DESC, id DESC);
 CREATE INDEX idx_jobs_status_created ON jobs(status, created_at DESC, id DESC);
+CREATE INDEX idx_jobs_repo_pr ON jobs(repo_id, pr_number);
 -- Retention walks finished jobs oldest first; finished_at is set only for terminal statuses.
 CREATE INDEX idx_jobs_finished ON jobs(finished_at, id);
 
