@@ -20,7 +20,7 @@ import java.util.List;
  * <p>Configuration keys: {@code database.url} (env {@code DATABASE_URL}), {@code data-dir} ({@code CINCH_DATA_DIR}),
  * {@code database.pool-size}, {@code database.connect-timeout}, {@code database.busy-timeout} (SQLite),
  * {@code encryption.key} ({@code CINCH_ENCRYPTION_KEY}), {@code encryption.old-keys}
- * ({@code CINCH_ENCRYPTION_OLD_KEYS}), {@code tokens.bcrypt-cost} (default 10).
+ * ({@code CINCH_ENCRYPTION_OLD_KEYS}), {@code tokens.bcrypt-cost} (default 8).
  *
  * <p>Opening does not migrate: {@link #status()} works on any database, and the CLI decides when to
  * {@link #migrate()}.
