@@ -1,6 +1,7 @@
 package dev.cinch.metadata;
 
 import dev.cinch.logs.JobId;
+import dev.cinch.logs.LogStore;
 import dev.cinch.logs.config.CinchConfig;
 
 import java.time.Clock;
@@ -97,6 +98,11 @@ public final class Metadata implements AutoCloseable {
 
     public CleanupReport cleanup(RetentionPolicy policy, JobLogDeleter logs, boolean dryRun) {
         return store.cleanup(policy, logs, dryRun);
+    }
+
+    /** Retention deleting logs through {@code logs} (e.g. the tiered store, so every tier is cleaned). */
+    public CleanupReport cleanup(RetentionPolicy policy, LogStore logs, boolean dryRun) {
+        return store.cleanup(policy, JobLogDeleter.of(logs), dryRun);
     }
 
     public KeyRotationReport rotateKeys() {

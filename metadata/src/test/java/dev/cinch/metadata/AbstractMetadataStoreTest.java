@@ -78,7 +78,9 @@ abstract class AbstractMetadataStoreTest {
 
     @AfterEach
     void closeStore() {
-        md.close();
+        if (md != null) {
+            md.close();
+        }
         dropDatabase();
     }
 
