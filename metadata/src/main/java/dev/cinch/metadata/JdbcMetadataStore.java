@@ -832,18 +832,18 @@ public final class JdbcMetadataStore implements MetadataStore {
         Instant afterFinished = null;
         String afterId = null;
         while (true) {
-            List<Object[]> page = selectExpired(cutoff, afterFinished, afterId, policy.batchSize());
+            List<Expired> page = selectExpired(cutoff, afterFinished, afterId, policy.batchSize());
             if (page.isEmpty()) {
                 break;
             }
             batches++;
             matched += page.size();
-            Object[] last = page.get(page.size() - 1);
-            afterFinished = (Instant) last[1];
-            afterId = ((JobId) last[0]).value();
+            Expired last = page.get(page.size() - 1);
+            afterFinished = last.finishedAt();
+            afterId = last.id().value();
             List<JobId> logsGone = new ArrayList<>();
-            for (Object[] row : page) {
-                JobId id = (JobId) row[0];
+            for (Expired row : page) {
+                JobId id = row.id();
                 if (listed.size() < CleanupReport.MAX_LISTED_IDS) {
                     listed.add(id);
                 }
@@ -868,7 +868,10 @@ public final class JdbcMetadataStore implements MetadataStore {
         return new CleanupReport(dryRun, cutoff, deleted, matched, listed, matched > listed.size(), batches, failures);
     }
 
-    private List<Object[]> selectExpired(Instant cutoff, Instant afterFinished, String afterId, int limit) {
+    private record Expired(JobId id, Instant finishedAt) {
+    }
+
+    private List<Expired> selectExpired(Instant cutoff, Instant afterFinished, String afterId, int limit) {
         String sql = "SELECT id, finished_at FROM jobs WHERE finished_at < ? AND status IN " + TERMINAL_IN
                 + (afterId == null ? "" : " AND (finished_at, id) > (?, ?)") + " ORDER BY finished_at, id LIMIT ?";
         return db.read("select expired jobs", c -> {
@@ -880,10 +883,10 @@ public final class JdbcMetadataStore implements MetadataStore {
                     ps.setString(i++, afterId);
                 }
                 ps.setInt(i, limit);
-                List<Object[]> out = new ArrayList<>();
+                List<Expired> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new Object[] {JobId.of(rs.getString("id")), cols.getInstant(rs, "finished_at")});
+                        out.add(new Expired(JobId.of(rs.getString("id")), cols.getInstant(rs, "finished_at")));
                     }
                 }
                 return out;
@@ -927,58 +930,66 @@ public final class JdbcMetadataStore implements MetadataStore {
             String after = "";
             while (true) {
                 String from = after;
-                int[] counts = new int[3];
-                String[] lastId = new String[1];
-                db.inTransaction("rotate keys of " + t.table(), c -> {
-                    String select = "SELECT id, " + String.join(", ", t.columns()) + " FROM " + t.table()
-                            + " WHERE id > ? ORDER BY id LIMIT 200" + (dialect == Dialect.POSTGRES ? " FOR UPDATE" : "");
-                    // Read the page first, then update: no statement runs while a cursor is open on the table.
-                    List<Object[]> values = new ArrayList<>();
-                    try (PreparedStatement ps = c.prepareStatement(select)) {
-                        ps.setString(1, from);
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                String id = rs.getString("id");
-                                lastId[0] = id;
-                                counts[2]++;
-                                for (String col : t.columns()) {
-                                    byte[] env = cols.getEnvelope(rs, col, t.table() + "." + col, id);
-                                    if (env != null) {
-                                        values.add(new Object[] {id, col, env});
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    for (Object[] v : values) {
-                        String id = (String) v[0];
-                        String col = (String) v[1];
-                        byte[] env = (byte[]) v[2];
-                        String qualified = t.table() + "." + col;
-                        if (SecretCipher.keyIdOf(env).equals(current)) {
-                            counts[1]++;
-                            continue;
-                        }
-                        Secret plain = cipher.decrypt(qualified, id, env);
-                        try (PreparedStatement up = c.prepareStatement(
-                                "UPDATE " + t.table() + " SET " + col + " = ? WHERE id = ?")) {
-                            cols.setSecret(up, 1, qualified, id, plain);
-                            up.setString(2, id);
-                            up.executeUpdate();
-                        }
-                        counts[0]++;
-                    }
-                    return null;
-                });
-                reencrypted += counts[0];
-                alreadyCurrent += counts[1];
-                if (counts[2] < 200) {
+                RotationBatch batch = db.inTransaction("rotate keys of " + t.table(), c -> rotateBatch(c, t, from, current));
+                reencrypted += batch.reencrypted();
+                alreadyCurrent += batch.alreadyCurrent();
+                if (batch.rows() < ROTATION_BATCH) {
                     break;
                 }
-                after = lastId[0];
+                after = batch.lastId();
             }
         }
         return new KeyRotationReport(current, reencrypted, alreadyCurrent);
+    }
+
+    private static final int ROTATION_BATCH = 200;
+
+    private record RotationBatch(int rows, String lastId, int reencrypted, int alreadyCurrent) {
+    }
+
+    private record StoredSecret(String id, String column, byte[] envelope) {
+    }
+
+    /** Re-encrypts one page of rows (ids after {@code after}) under the current key, in the caller's transaction. */
+    private RotationBatch rotateBatch(Connection c, SecretTable t, String after, String currentKeyId) throws SQLException {
+        String select = "SELECT id, " + String.join(", ", t.columns()) + " FROM " + t.table()
+                + " WHERE id > ? ORDER BY id LIMIT " + ROTATION_BATCH + (dialect == Dialect.POSTGRES ? " FOR UPDATE" : "");
+        // Read the page first, then update: no statement runs while a cursor is open on the table.
+        List<StoredSecret> values = new ArrayList<>();
+        int rows = 0;
+        String lastId = after;
+        try (PreparedStatement ps = c.prepareStatement(select)) {
+            ps.setString(1, after);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows++;
+                    lastId = rs.getString("id");
+                    for (String col : t.columns()) {
+                        byte[] env = cols.getEnvelope(rs, col, t.table() + "." + col, lastId);
+                        if (env != null) {
+                            values.add(new StoredSecret(lastId, col, env));
+                        }
+                    }
+                }
+            }
+        }
+        int reencrypted = 0;
+        int alreadyCurrent = 0;
+        for (StoredSecret v : values) {
+            if (SecretCipher.keyIdOf(v.envelope()).equals(currentKeyId)) {
+                alreadyCurrent++;
+                continue;
+            }
+            String qualified = t.table() + "." + v.column();
+            Secret plain = cipher.decrypt(qualified, v.id(), v.envelope());
+            try (PreparedStatement up = c.prepareStatement("UPDATE " + t.table() + " SET " + v.column() + " = ? WHERE id = ?")) {
+                cols.setSecret(up, 1, qualified, v.id(), plain);
+                up.setString(2, v.id());
+                up.executeUpdate();
+            }
+            reencrypted++;
+        }
+        return new RotationBatch(rows, lastId, reencrypted, alreadyCurrent);
     }
 
     /** Closes the database pool this store owns. Idempotent. */

@@ -51,6 +51,10 @@ public final class Migrator {
     private final Database db;
     private final List<Migration> migrations;
 
+    /** A row of the version table. */
+    private record Applied(String name, String checksum) {
+    }
+
     public Migrator(Database db) {
         this(db, load(db.dialect()));
     }
@@ -92,7 +96,7 @@ public final class Migrator {
 
     /** Reads the schema's state without changing anything (the version table may not exist yet). */
     public SchemaStatus status() {
-        NavigableMap<Integer, String[]> applied = db.read("read schema version", this::appliedIfTableExists);
+        NavigableMap<Integer, Applied> applied = db.read("read schema version", this::appliedIfTableExists);
         int current = applied.isEmpty() ? 0 : applied.lastKey();
         List<Integer> pending = new ArrayList<>();
         for (Migration m : migrations) {
@@ -115,7 +119,7 @@ public final class Migrator {
             Integer done = db.inTransaction("migrate " + db.location(), c -> {
                 lock(c);
                 createVersionTable(c);
-                NavigableMap<Integer, String[]> applied = applied(c);
+                NavigableMap<Integer, Applied> applied = applied(c);
                 verify(applied);
                 for (Migration m : migrations) {
                     if (!applied.containsKey(m.version())) {
@@ -151,8 +155,8 @@ public final class Migrator {
         }
     }
 
-    private void verify(NavigableMap<Integer, String[]> applied) {
-        for (Map.Entry<Integer, String[]> e : applied.entrySet()) {
+    private void verify(NavigableMap<Integer, Applied> applied) {
+        for (Map.Entry<Integer, Applied> e : applied.entrySet()) {
             int v = e.getKey();
             if (v > latestVersion()) {
                 throw new MigrationException("the " + db.dialect().name().toLowerCase() + " database at " + db.location()
@@ -161,8 +165,8 @@ public final class Migrator {
                         + ": it was migrated by a newer Cinch. Upgrade this Cinch; refusing to run against a newer schema.");
             }
             Migration m = migrations.get(v - 1);
-            if (!m.checksum().equals(e.getValue()[1])) {
-                throw new MigrationException("migration " + m.name() + " was applied with checksum " + e.getValue()[1]
+            if (!m.checksum().equals(e.getValue().checksum())) {
+                throw new MigrationException("migration " + m.name() + " was applied with checksum " + e.getValue().checksum()
                         + " but the file in this build has checksum " + m.checksum()
                         + ": an applied migration must never be edited; add a new numbered migration instead");
             }
@@ -192,7 +196,7 @@ public final class Migrator {
         }
     }
 
-    private NavigableMap<Integer, String[]> appliedIfTableExists(Connection c) throws SQLException {
+    private NavigableMap<Integer, Applied> appliedIfTableExists(Connection c) throws SQLException {
         String sql = db.dialect() == Dialect.POSTGRES
                 ? "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?"
                 : "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?";
@@ -208,12 +212,12 @@ public final class Migrator {
         return applied(c);
     }
 
-    private static NavigableMap<Integer, String[]> applied(Connection c) throws SQLException {
-        NavigableMap<Integer, String[]> map = new TreeMap<>();
+    private static NavigableMap<Integer, Applied> applied(Connection c) throws SQLException {
+        NavigableMap<Integer, Applied> map = new TreeMap<>();
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT version, name, checksum FROM " + VERSION_TABLE + " ORDER BY version")) {
             while (rs.next()) {
-                map.put(rs.getInt(1), new String[] {rs.getString(2), rs.getString(3)});
+                map.put(rs.getInt(1), new Applied(rs.getString(2), rs.getString(3)));
             }
         }
         return map;

@@ -801,6 +801,20 @@ abstract class AbstractMetadataStoreTest {
     }
 
     @Test
+    void rotationWalksEveryPageOfRows() {
+        int n = 205; // more than one rotation batch of 200
+        for (int i = 0; i < n; i++) {
+            store.createRepo(new NewRepo("github", "o", "many" + i, "u", "h", false, Secret.of("s" + i), null));
+        }
+        String newKey = newKey();
+        KeyRotationReport report = withKeys(EncryptionKeys.of(newKey, List.of(keyBase64))).rotateKeys();
+        assertThat(report.valuesReencrypted()).isEqualTo(n);
+        MetadataStore onlyNew = withKeys(EncryptionKeys.of(newKey, List.of()));
+        assertThat(onlyNew.getRepoByName("github", "o", "many204").orElseThrow().webhookSecret().reveal()).isEqualTo("s204");
+        assertThat(onlyNew.getRepoByName("github", "o", "many0").orElseThrow().webhookSecret().reveal()).isEqualTo("s0");
+    }
+
+    @Test
     void aSecretMovedToAnotherRowDoesNotDecrypt() {
         Repo a = store.createRepo(new NewRepo("github", "o", "a", "u", "h", false, Secret.of("secret-a"), null));
         Repo b = store.createRepo(new NewRepo("github", "o", "b", "u", "h", false, Secret.of("secret-b"), null));
