@@ -66,7 +66,7 @@ public final class Labels {
         try {
             JsonNode node = JSON.readTree(json);
             Map<String, String> out = new TreeMap<>();
-            node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+            node.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
             return out;
         } catch (JsonProcessingException e) {
             throw new MetadataException(field + " holds invalid JSON");

@@ -48,7 +48,12 @@ public final class Metadata implements AutoCloseable {
         EncryptionKeys keys = EncryptionKeys.fromConfig(config);
         int cost = config.getInt(BCRYPT_COST_KEY, TokenHasher.DEFAULT_COST, TokenHasher.MIN_COST, TokenHasher.MAX_COST);
         Database db = Database.open(config);
-        return new Metadata(db, new JdbcMetadataStore(db, keys, cost, clock));
+        try {
+            return new Metadata(db, new JdbcMetadataStore(db, keys, cost, clock));
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
     }
 
     /** Wraps an opened database (tests, embedding); the returned object owns it. */
