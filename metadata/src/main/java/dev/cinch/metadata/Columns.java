@@ -1,0 +1,120 @@
+package dev.cinch.metadata;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * Binds and reads the column types whose representation differs between the dialects: timestamps (SQLite INTEGER
+ * unix seconds, Postgres TIMESTAMPTZ), booleans (INTEGER 0/1, BOOLEAN), JSON (TEXT, JSONB) and encrypted secrets
+ * (TEXT envelope, BYTEA envelope).
+ */
+final class Columns {
+    private final Dialect dialect;
+    private final SecretCipher cipher;
+
+    Columns(Dialect dialect, SecretCipher cipher) {
+        this.dialect = dialect;
+        this.cipher = cipher;
+    }
+
+    /** The placeholder for a JSON parameter bound as text. */
+    String json() {
+        return dialect == Dialect.POSTGRES ? "CAST(? AS jsonb)" : "?";
+    }
+
+    void setInstant(PreparedStatement ps, int index, Instant value) throws SQLException {
+        if (dialect == Dialect.POSTGRES) {
+            if (value == null) {
+                ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+            } else {
+                ps.setObject(index, OffsetDateTime.ofInstant(value, ZoneOffset.UTC));
+            }
+        } else if (value == null) {
+            ps.setNull(index, Types.INTEGER);
+        } else {
+            ps.setLong(index, value.getEpochSecond());
+        }
+    }
+
+    Instant getInstant(ResultSet rs, String column) throws SQLException {
+        if (dialect == Dialect.POSTGRES) {
+            OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+            return t == null ? null : t.toInstant();
+        }
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochSecond(v);
+    }
+
+    /** {@code job_logs.timestamp}: milliseconds, since chunks carry millisecond timestamps. */
+    void setMillis(PreparedStatement ps, int index, long epochMillis) throws SQLException {
+        if (dialect == Dialect.POSTGRES) {
+            ps.setObject(index, OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC));
+        } else {
+            ps.setLong(index, epochMillis);
+        }
+    }
+
+    long getMillis(ResultSet rs, String column) throws SQLException {
+        if (dialect == Dialect.POSTGRES) {
+            return rs.getObject(column, OffsetDateTime.class).toInstant().toEpochMilli();
+        }
+        return rs.getLong(column);
+    }
+
+    void setBoolean(PreparedStatement ps, int index, boolean value) throws SQLException {
+        if (dialect == Dialect.POSTGRES) {
+            ps.setBoolean(index, value);
+        } else {
+            ps.setInt(index, value ? 1 : 0);
+        }
+    }
+
+    void setNullableInt(PreparedStatement ps, int index, Integer value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.INTEGER);
+        } else {
+            ps.setInt(index, value);
+        }
+    }
+
+    static Integer getNullableInt(ResultSet rs, String column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    /** Encrypts and binds a secret; null binds NULL. {@code column} is {@code table.column}. */
+    void setSecret(PreparedStatement ps, int index, String column, String rowId, Secret secret) throws SQLException {
+        if (secret == null) {
+            ps.setNull(index, dialect == Dialect.POSTGRES ? Types.BINARY : Types.VARCHAR);
+            return;
+        }
+        setEnvelope(ps, index, cipher.encrypt(column, rowId, secret));
+    }
+
+    void setEnvelope(PreparedStatement ps, int index, byte[] envelope) throws SQLException {
+        if (dialect == Dialect.POSTGRES) {
+            ps.setBytes(index, envelope);
+        } else {
+            ps.setString(index, SecretCipher.toText(envelope));
+        }
+    }
+
+    /** The stored envelope, or null; not decrypted. */
+    byte[] getEnvelope(ResultSet rs, String name, String column, String rowId) throws SQLException {
+        if (dialect == Dialect.POSTGRES) {
+            return rs.getBytes(name);
+        }
+        String text = rs.getString(name);
+        return text == null ? null : SecretCipher.fromText(column, rowId, text);
+    }
+
+    Secret getSecret(ResultSet rs, String name, String column, String rowId) throws SQLException {
+        byte[] envelope = getEnvelope(rs, name, column, rowId);
+        return envelope == null ? null : cipher.decrypt(column, rowId, envelope);
+    }
+}

@@ -1,0 +1,132 @@
+package dev.cinch.metadata;
+
+import dev.cinch.logs.JobId;
+import dev.cinch.logs.LogStore;
+import dev.cinch.logs.config.CinchConfig;
+
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The entry point for the CLI and the server: opens the metadata database the configuration selects and offers
+ * the maintenance operations ({@code migrate}, {@code db status}, tokens, {@code cleanup}, {@code keys rotate}).
+ *
+ * <pre>{@code
+ * try (Metadata md = Metadata.open(CinchConfig.load(file, System.getenv(), Map.of()))) {
+ *     md.migrate();
+ *     CreatedToken t = md.store().createToken(new NewToken("ci", TokenType.ADMIN, null, List.of(), null));
+ * }
+ * }</pre>
+ *
+ * <p>Configuration keys: {@code database.url} (env {@code DATABASE_URL}), {@code data-dir} ({@code CINCH_DATA_DIR}),
+ * {@code database.pool-size}, {@code database.connect-timeout}, {@code database.busy-timeout} (SQLite),
+ * {@code encryption.key} ({@code CINCH_ENCRYPTION_KEY}), {@code encryption.old-keys}
+ * ({@code CINCH_ENCRYPTION_OLD_KEYS}), {@code tokens.bcrypt-cost} (default 8).
+ *
+ * <p>Opening does not migrate: {@link #status()} works on any database, and the CLI decides when to
+ * {@link #migrate()}.
+ */
+public final class Metadata implements AutoCloseable {
+    public static final String BCRYPT_COST_KEY = "tokens.bcrypt-cost";
+
+    private final Database db;
+    private final Migrator migrator;
+    private final JdbcMetadataStore store;
+
+    private Metadata(Database db, JdbcMetadataStore store) {
+        this.db = db;
+        this.migrator = new Migrator(db);
+        this.store = store;
+    }
+
+    /** Opens the configured database (failing fast when it cannot be reached). */
+    public static Metadata open(CinchConfig config) {
+        return open(config, Clock.systemUTC());
+    }
+
+    public static Metadata open(CinchConfig config, Clock clock) {
+        EncryptionKeys keys = EncryptionKeys.fromConfig(config);
+        int cost = config.getInt(BCRYPT_COST_KEY, TokenHasher.DEFAULT_COST, TokenHasher.MIN_COST, TokenHasher.MAX_COST);
+        Database db = Database.open(config);
+        try {
+            return new Metadata(db, new JdbcMetadataStore(db, keys, cost, clock));
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /** Wraps an opened database (tests, embedding); the returned object owns it. */
+    public static Metadata of(Database db, EncryptionKeys keys, int bcryptCost, Clock clock) {
+        return new Metadata(db, new JdbcMetadataStore(db, keys, bcryptCost, clock));
+    }
+
+    /** Applies pending migrations; see {@link Migrator}. */
+    public MigrationResult migrate() {
+        return migrator.migrate();
+    }
+
+    /** Dialect, location, schema version and pending migrations, without changing anything. */
+    public SchemaStatus status() {
+        return migrator.status();
+    }
+
+    /** The seed's {@code DB} interface. */
+    public MetadataStore store() {
+        return store;
+    }
+
+    public Dialect dialect() {
+        return db.dialect();
+    }
+
+    /** Where the database is, safe to print. */
+    public String location() {
+        return db.location();
+    }
+
+    public CreatedToken createToken(NewToken token) {
+        return store.createToken(token);
+    }
+
+    public TokenValidation validateToken(String raw) {
+        return store.validateToken(raw);
+    }
+
+    public boolean revokeToken(String id) {
+        return store.revokeToken(id);
+    }
+
+    public List<Token> listTokens() {
+        return store.listTokens();
+    }
+
+    public CleanupReport cleanup(RetentionPolicy policy, JobLogDeleter logs, boolean dryRun) {
+        return store.cleanup(policy, logs, dryRun);
+    }
+
+    /** Retention deleting logs through {@code logs} (e.g. the tiered store, so every tier is cleaned). */
+    public CleanupReport cleanup(RetentionPolicy policy, LogStore logs, boolean dryRun) {
+        return store.cleanup(policy, JobLogDeleter.of(logs), dryRun);
+    }
+
+    public KeyRotationReport rotateKeys() {
+        return store.rotateKeys();
+    }
+
+    /** Registers a CLI-created job under the placeholder local repository when it does not exist yet. */
+    public EnsuredJob ensureJob(JobId id, String command) {
+        return store.ensureJob(id, command);
+    }
+
+    /** Closes the pool. Idempotent. */
+    @Override
+    public void close() {
+        store.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Metadata[" + db.location() + "]";
+    }
+}
