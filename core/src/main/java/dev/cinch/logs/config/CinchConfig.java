@@ -42,7 +42,7 @@ public final class CinchConfig {
     public static final String DEFAULT_LOG_STORE = "fs";
 
     /** Sections whose keys may be set as {@code CINCH_<SECTION>_<NAME>}. */
-    public static final Set<String> ENV_SECTIONS = Set.of("fs", "db", "s3", "tiered", "archive", "bench");
+    public static final Set<String> ENV_SECTIONS = Set.of("fs", "db", "s3", "tiered", "archive", "bench", "database", "tokens");
 
     private static final Map<String, String> ENV_NAMES = Map.of(
             "CINCH_DATA_DIR", DATA_DIR,
