@@ -17,6 +17,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 @Command(name = "run", description = {"Run CMD, store its stdout and stderr live as JOB's log, pass them through,",
@@ -53,16 +55,36 @@ final class RunCommand implements Callable<Integer> {
             throw new IOException("cannot run '" + command.get(0) + "': " + e.getMessage(), e);
         }
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread outPump = pump(process.getInputStream(), cli.out, LogStream.STDOUT, writer, failure);
-        Thread errPump = pump(process.getErrorStream(), cli.err, LogStream.STDERR, writer, failure);
-        int exit = process.waitFor();
-        outPump.join();
-        errPump.join();
-        if (failure.get() != null) {
-            throw new IOException("storing the output of '" + command.get(0) + "' failed: " + failure.get().getMessage(), failure.get());
+        // Ctrl-C reaches the command and us alike: the command exits, and the JVM starts shutting down while this
+        // thread still has the last output to store and the log to seal. The hook holds shutdown until then.
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            try {
+                finished.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "cinchlog-run-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Thread outPump = pump(process.getInputStream(), cli.out, LogStream.STDOUT, writer, failure);
+            Thread errPump = pump(process.getErrorStream(), cli.err, LogStream.STDERR, writer, failure);
+            int exit = process.waitFor();
+            outPump.join();
+            errPump.join();
+            if (failure.get() != null) {
+                throw new IOException("storing the output of '" + command.get(0) + "' failed: " + failure.get().getMessage(), failure.get());
+            }
+            store.seal(id);
+            return exit;
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running and now returns
+            }
         }
-        store.seal(id);
-        return exit;
     }
 
     /** Copies one stream of the child to the terminal and, chunk by chunk as it arrives, into the log. */

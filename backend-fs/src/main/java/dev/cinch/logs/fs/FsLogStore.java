@@ -528,7 +528,12 @@ public final class FsLogStore implements LogStore {
 
         @Override
         public byte[] tail(int lines) {
-            return lease.reader().tailLines(lines);
+            byte[] tail = lease.reader().tailLines(lines);
+            if (tail.length > MAX_READ_BYTES) {
+                throw new InvalidRangeException(job, "the last " + lines + " lines hold " + tail.length
+                        + " bytes, more than one read may return (" + MAX_READ_BYTES + ")");
+            }
+            return tail;
         }
 
         @Override
