@@ -57,7 +57,9 @@ class FsCrashTest {
                 } catch (InterruptedException e) {
                     return;
                 }
-                child.destroyForcibly(); // SIGKILL: no shutdown hooks, no close()
+                // SIGKILL through the handle: Process.destroyForcibly() would also close our end of the pipe and
+                // lose acknowledgements the child wrote just before dying.
+                child.toHandle().destroyForcibly();
             });
             killer.start();
             String line;
