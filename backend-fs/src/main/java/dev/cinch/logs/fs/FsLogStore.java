@@ -169,20 +169,25 @@ public final class FsLogStore implements LogStore {
         ReentrantLock lock = stripe(job);
         lock.lock();
         try {
-            OpenLogWriter w = writers.remove(job);
-            if (w != null) {
-                w.lock.lock();
-                try {
-                    w.retire();
-                    w.close();
-                } catch (IOException ignored) {
-                    // already broken; the files are recovered by the next writer
-                } finally {
-                    w.lock.unlock();
-                }
-            }
+            retireWriter(job);
+        } catch (IOException ignored) {
+            // already broken; the files are recovered by the next writer
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Takes the job's writer out of service: appenders still holding it will look the log up again. */
+    private void retireWriter(JobId job) throws IOException {
+        OpenLogWriter w = writers.remove(job);
+        if (w != null) {
+            w.lock.lock();
+            try {
+                w.retire();
+                w.close();
+            } finally {
+                w.lock.unlock();
+            }
         }
     }
 
@@ -349,16 +354,7 @@ public final class FsLogStore implements LogStore {
     }
 
     private void removeOpenFiles(JobId job) throws IOException {
-        OpenLogWriter w = writers.remove(job);
-        if (w != null) {
-            w.lock.lock();
-            try {
-                w.retire();
-                w.close();
-            } finally {
-                w.lock.unlock();
-            }
-        }
+        retireWriter(job);
         boolean removed = Files.deleteIfExists(layout.openLog(job));
         removed |= Files.deleteIfExists(layout.openIndex(job));
         if (removed) {
