@@ -20,7 +20,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 
 @Command(name = "run", description = {"Run CMD, store its stdout and stderr live as JOB's log, pass them through,",
-        "seal the log when CMD exits, and exit with CMD's exit code."})
+        "seal the log when CMD exits, and exit with CMD's exit code.",
+        "JOB is registered in the metadata database (with CMD as its command) before CMD starts; if that database",
+        "cannot be reached, run fails (exit 1) without starting CMD, so no output goes unrecorded."})
 final class RunCommand implements Callable<Integer> {
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
@@ -44,6 +46,9 @@ final class RunCommand implements Callable<Integer> {
         }
         JobId id = job != null ? job : newJobId();
         cli.err.println("job " + id.value());
+        // Before CMD starts: if the metadata is unavailable nothing runs, rather than output landing in a log that
+        // no job row points to (see AppendCommand).
+        cli.metadata().ensureJob(id, commandLine(command));
         LogStore store = cli.store();
         ChunkWriter writer = new ChunkWriter(store, id, AppendCommand.nextSeq(store, id));
         Process process;
@@ -96,6 +101,22 @@ final class RunCommand implements Callable<Integer> {
         } catch (IOException ignored) {
             // the child is gone
         }
+    }
+
+    /** The command as a shell would show it: arguments with spaces or quotes are single-quoted. */
+    static String commandLine(List<String> args) {
+        StringBuilder line = new StringBuilder();
+        for (String arg : args) {
+            if (line.length() > 0) {
+                line.append(' ');
+            }
+            if (!arg.isEmpty() && arg.chars().allMatch(c -> Character.isLetterOrDigit(c) || "-_./=:,+@%".indexOf(c) >= 0)) {
+                line.append(arg);
+            } else {
+                line.append('\'').append(arg.replace("'", "'\\''")).append('\'');
+            }
+        }
+        return line.toString();
     }
 
     static JobId newJobId() {
