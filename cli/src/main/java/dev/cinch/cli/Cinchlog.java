@@ -178,7 +178,7 @@ public final class Cinchlog implements AutoCloseable {
             if (!status.upToDate()) {
                 MigrationResult result = md.migrate();
                 if (!result.applied().isEmpty()) {
-                    err.println("cinchlog: migrated the metadata database to schema version " + result.currentVersion()
+                    err.println("migrated the metadata database to schema version " + result.currentVersion()
                             + " (applied " + MigrateCommand.versions(result.applied()) + ")");
                 }
             }
