@@ -40,6 +40,8 @@ import java.util.Optional;
  * step; {@code cinchlog migrate} does the same explicitly and {@code cinchlog db status} only looks.
  */
 @Command(name = "cinchlog",
+        // INHERIT: every subcommand gets --help (and --version), which the "Try '... --help'" hint promises.
+        scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = Cinchlog.Version.class,
         description = "Store, read and maintain Cinch build logs and the metadata database.",

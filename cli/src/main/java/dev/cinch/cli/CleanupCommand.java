@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 
-@Command(name = "cleanup", description = {"Retention: delete finished jobs (success, failure, error, cancelled) that",
-        "finished longer ago than --retention, and their logs through the configured log store, in bounded batches.",
+@Command(name = "cleanup", description = {"Retention: delete old finished jobs and their logs.",
+        "Deletes jobs (success, failure, error, cancelled) that finished longer ago than --retention, in bounded",
+        "batches, and their logs through the configured log store, so every tier is cleaned.",
         "A job whose log cannot be deleted keeps its row for the next run (exit 1).",
         "The metadata database is migrated automatically on first use."})
 final class CleanupCommand implements Callable<Integer> {

@@ -26,8 +26,9 @@ final class DbCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: status");
     }
 
-    @Command(name = "status", description = {"Show the metadata database's dialect, location (never a password),",
-            "schema version, the latest version this build knows, and pending migrations. Changes nothing."})
+    @Command(name = "status", description = {"Show the metadata database's schema status; changes nothing.",
+            "Dialect, location (never a password), schema version, the latest version this build knows, and",
+            "pending migrations."})
     static final class Status implements Callable<Integer> {
         @ParentCommand
         DbCommand db;

@@ -27,9 +27,10 @@ final class KeysCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: rotate");
     }
 
-    @Command(name = "rotate", description = {"Re-encrypt every stored secret with the current key, CINCH_ENCRYPTION_KEY,",
-            "reading older values with the keys in CINCH_ENCRYPTION_OLD_KEYS (comma separated). Afterwards the old keys",
-            "can be dropped. Prints the current key's id (not the key) and counts.",
+    @Command(name = "rotate", description = {"Re-encrypt every stored secret with the current key.",
+            "The current key is CINCH_ENCRYPTION_KEY; older values are read with the keys in",
+            "CINCH_ENCRYPTION_OLD_KEYS (comma separated). Afterwards the old keys can be dropped.",
+            "Prints the current key's id (not the key) and counts.",
             "The metadata database is migrated automatically on first use."})
     static final class Rotate implements Callable<Integer> {
         @ParentCommand

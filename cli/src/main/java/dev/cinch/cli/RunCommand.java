@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 
-@Command(name = "run", description = {"Run CMD, store its stdout and stderr live as JOB's log, pass them through,",
-        "seal the log when CMD exits, and exit with CMD's exit code.",
+@Command(name = "run", description = {"Run CMD, storing its output as JOB's log; exit with CMD's exit code.",
+        "Stores CMD's stdout and stderr live as JOB's log, passes them through, and seals the log when CMD exits.",
         "JOB is registered in the metadata database (with CMD as its command) before CMD starts; if that database",
         "cannot be reached, run fails (exit 1) without starting CMD, so no output goes unrecorded."})
 final class RunCommand implements Callable<Integer> {

@@ -48,8 +48,9 @@ final class TokenCommand implements Callable<Integer> {
         cli.out.write(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    @Command(name = "create", description = {"Create a token and print it on stdout, once: it cannot be shown again",
-            "(only a hash is stored). Its id and details go to stderr, or with --json into one JSON object."})
+    @Command(name = "create", description = {"Create a token and print it on stdout, once.",
+            "It cannot be shown again (only a hash is stored). Its id and details go to stderr, or with --json",
+            "into one JSON object with the token."})
     static final class Create implements Callable<Integer> {
         @ParentCommand
         TokenCommand parent;
@@ -95,8 +96,9 @@ final class TokenCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "verify", description = {"Read a token from stdin and check it: exit 0 and print its id, name, type",
-            "and scopes when valid; exit 1 with the reason when not (the token itself is never printed)."})
+    @Command(name = "verify", description = {"Check a token read from stdin.",
+            "Exit 0 and print its id, name, type and scopes when valid; exit 1 with the reason when not",
+            "(the token itself is never printed)."})
     static final class Verify implements Callable<Integer> {
         @ParentCommand
         TokenCommand parent;

@@ -27,6 +27,14 @@ class SqliteMetadataCommandsTest extends AbstractMetadataCommandsTest {
     }
 
     @Test
+    void subcommandsHaveHelp() {
+        Result help = run("token", "create", "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("--expires-in").contains("worker|admin|readonly");
+        assertThat(run("cleanup", "--help").out()).contains("--dry-run").contains("migrated automatically");
+    }
+
+    @Test
     void appendAndRunFailWithoutStoringWhenTheMetadataIsUnreachable() {
         // Nothing listens on port 1; the password must not appear anywhere.
         Map<String, String> down = Map.of("DATABASE_URL", "postgres://cinch:hunter2secret@127.0.0.1:1/cinch",
