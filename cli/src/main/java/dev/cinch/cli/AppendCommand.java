@@ -14,7 +14,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.Callable;
 
-@Command(name = "append", description = "Append stdin to JOB's log as chunks, continuing after its last seq.")
+@Command(name = "append", description = {"Append stdin to JOB's log as chunks, continuing after its last seq.",
+        "JOB is registered in the metadata database first when it is not there yet; if that database cannot be",
+        "reached, append fails (exit 1) before reading stdin, so nothing is stored for a job the metadata lacks."})
 final class AppendCommand implements Callable<Integer> {
     @ParentCommand
     Cinchlog cli;
@@ -35,6 +37,9 @@ final class AppendCommand implements Callable<Integer> {
         if (chunkSize < 1 || chunkSize > LogStore.MAX_CHUNK_BYTES) {
             throw new Cinchlog.UsageException("--chunk-size must be 1.." + LogStore.MAX_CHUNK_BYTES + ", got " + chunkSize);
         }
+        // Metadata first: a log must never exist for a job the metadata does not know (retention and the server
+        // find logs through job rows). The metadata being unreachable is a failure here, not a silent skip.
+        cli.metadata().ensureJob(job, "append");
         LogStore store = cli.store();
         long seq = nextSeq(store, job);
         ChunkWriter writer = new ChunkWriter(store, job, seq);

@@ -6,6 +6,10 @@ import dev.cinch.logs.LogStore;
 import dev.cinch.logs.LogStores;
 import dev.cinch.logs.config.CinchConfig;
 import dev.cinch.logs.config.ConfigException;
+import dev.cinch.metadata.InvalidInputException;
+import dev.cinch.metadata.Metadata;
+import dev.cinch.metadata.MigrationResult;
+import dev.cinch.metadata.SchemaStatus;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,6 +24,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -29,14 +34,23 @@ import java.util.Optional;
  *
  * <p>Exit codes: 0 success, 2 usage or configuration errors (including invalid job ids), 1 any other failure; a
  * failure prints one line, {@code cinchlog: <what went wrong>}, on stderr. {@code run} exits with its command's code.
+ *
+ * <p>The metadata database (SQLite {@code <data-dir>/cinch.db}, or Postgres when {@code DATABASE_URL} is set) is
+ * migrated automatically by the first command that needs it, so a fresh self-hosted install works without a setup
+ * step; {@code cinchlog migrate} does the same explicitly and {@code cinchlog db status} only looks.
  */
 @Command(name = "cinchlog",
+        // INHERIT: every subcommand gets --help (and --version), which the "Try '... --help'" hint promises.
+        scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = Cinchlog.Version.class,
-        description = "Store, read and maintain Cinch build logs.",
+        description = "Store, read and maintain Cinch build logs and the metadata database.",
+        footer = {"", "The metadata database is SQLite <data-dir>/cinch.db, or Postgres when DATABASE_URL is set.",
+            "Commands that need it apply pending schema migrations automatically on first use."},
         subcommands = {
             AppendCommand.class, SealCommand.class, CatCommand.class, FollowCommand.class, StatCommand.class,
-            ExportCommand.class, LsCommand.class, RunCommand.class, CommandLine.HelpCommand.class
+            ExportCommand.class, LsCommand.class, RunCommand.class, MigrateCommand.class, DbCommand.class,
+            TokenCommand.class, CleanupCommand.class, KeysCommand.class, CommandLine.HelpCommand.class
         })
 public final class Cinchlog implements AutoCloseable {
     public static final int EXIT_FAILURE = 1;
@@ -57,15 +71,24 @@ public final class Cinchlog implements AutoCloseable {
     final InputStream in;
     final OutputStream out;
     final PrintStream err;
+    final Clock clock;
     private final Map<String, String> env;
     private CinchConfig config;
     private LogStore store;
+    private Metadata metadata;
+    private boolean schemaChecked;
 
     public Cinchlog(InputStream in, OutputStream out, PrintStream err, Map<String, String> env) {
+        this(in, out, err, env, Clock.systemUTC());
+    }
+
+    /** With a given clock: token expiry and the retention cutoff are computed from it (tests move it). */
+    public Cinchlog(InputStream in, OutputStream out, PrintStream err, Map<String, String> env, Clock clock) {
         this.in = in;
         this.out = out;
         this.err = err;
         this.env = Map.copyOf(env);
+        this.clock = clock;
     }
 
     public static void main(String[] args) {
@@ -87,7 +110,8 @@ public final class Cinchlog implements AutoCloseable {
         cl.setParameterExceptionHandler((ex, argv) -> {
             errWriter.println("cinchlog: " + ex.getMessage());
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, errWriter);
-            errWriter.println("Try 'cinchlog " + (ex.getCommandLine() == cl ? "" : ex.getCommandLine().getCommandName() + " ") + "--help'.");
+            // The qualified name, so a nested command's hint reads 'cinchlog token create --help'.
+            errWriter.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return EXIT_USAGE;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -105,8 +129,9 @@ public final class Cinchlog implements AutoCloseable {
     }
 
     static int exitCodeOf(Throwable ex) {
+        // InvalidInputException: the metadata store refused a value the user typed (token name, scope, ...).
         if (ex instanceof ConfigException || ex instanceof InvalidJobIdException || ex instanceof CommandLine.ParameterException
-                || ex instanceof UsageException) {
+                || ex instanceof UsageException || ex instanceof InvalidInputException) {
             return EXIT_USAGE;
         }
         return EXIT_FAILURE;
@@ -142,15 +167,52 @@ public final class Cinchlog implements AutoCloseable {
         return store;
     }
 
+    /**
+     * The metadata database, opened on first use and closed with the CLI, with its schema brought up to date:
+     * pending migrations are applied here (and reported on stderr) so that every command works on a fresh install.
+     * A database migrated by a newer Cinch is refused by the migrator.
+     */
+    public Metadata metadata() {
+        Metadata md = metadataAsIs();
+        if (!schemaChecked) {
+            // Looking first keeps the common case (schema current) a read: migrate() always takes the write lock.
+            SchemaStatus status = md.status();
+            if (!status.upToDate()) {
+                MigrationResult result = md.migrate();
+                if (!result.applied().isEmpty()) {
+                    err.println("migrated the metadata database to schema version " + result.currentVersion()
+                            + " (applied " + MigrateCommand.versions(result.applied()) + ")");
+                }
+            }
+            schemaChecked = true;
+        }
+        return md;
+    }
+
+    /** The metadata database without touching its schema: for {@code migrate} and {@code db status}. */
+    Metadata metadataAsIs() {
+        if (metadata == null) {
+            metadata = Metadata.open(config(), clock);
+        }
+        return metadata;
+    }
+
     static JobId jobId(String raw) {
         return JobId.of(raw);
     }
 
     @Override
     public void close() {
-        if (store != null) {
-            store.close();
-            store = null;
+        try {
+            if (store != null) {
+                store.close();
+                store = null;
+            }
+        } finally {
+            if (metadata != null) {
+                metadata.close();
+                metadata = null;
+            }
         }
     }
 

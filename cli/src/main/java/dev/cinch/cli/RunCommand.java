@@ -21,8 +21,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-@Command(name = "run", description = {"Run CMD, store its stdout and stderr live as JOB's log, pass them through,",
-        "seal the log when CMD exits, and exit with CMD's exit code."})
+@Command(name = "run", description = {"Run CMD, storing its output as JOB's log; exit with CMD's exit code.",
+        "Stores CMD's stdout and stderr live as JOB's log, passes them through, and seals the log when CMD exits.",
+        "JOB is registered in the metadata database (with CMD as its command) before CMD starts; if that database",
+        "cannot be reached, run fails (exit 1) without starting CMD, so no output goes unrecorded."})
 final class RunCommand implements Callable<Integer> {
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
@@ -46,6 +48,9 @@ final class RunCommand implements Callable<Integer> {
         }
         JobId id = job != null ? job : newJobId();
         cli.err.println("job " + id.value());
+        // Before CMD starts: if the metadata is unavailable nothing runs, rather than output landing in a log that
+        // no job row points to (see AppendCommand).
+        cli.metadata().ensureJob(id, commandLine(command));
         LogStore store = cli.store();
         ChunkWriter writer = new ChunkWriter(store, id, AppendCommand.nextSeq(store, id));
         Process process;
@@ -118,6 +123,22 @@ final class RunCommand implements Callable<Integer> {
         } catch (IOException ignored) {
             // the child is gone
         }
+    }
+
+    /** The command as a shell would show it: arguments with spaces or quotes are single-quoted. */
+    static String commandLine(List<String> args) {
+        StringBuilder line = new StringBuilder();
+        for (String arg : args) {
+            if (line.length() > 0) {
+                line.append(' ');
+            }
+            if (!arg.isEmpty() && arg.chars().allMatch(c -> Character.isLetterOrDigit(c) || "-_./=:,+@%".indexOf(c) >= 0)) {
+                line.append(arg);
+            } else {
+                line.append('\'').append(arg.replace("'", "'\\''")).append('\'');
+            }
+        }
+        return line.toString();
     }
 
     static JobId newJobId() {

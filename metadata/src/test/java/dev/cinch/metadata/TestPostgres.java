@@ -2,6 +2,8 @@ package dev.cinch.metadata;
 
 import org.junit.jupiter.api.Assumptions;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -20,21 +22,23 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>When the server does not answer: with {@code CI} set the tests fail (a missing database must never pass as
  * a skip in CI); otherwise they are skipped with a message saying why.
+ *
+ * <p>Public because the CLI's Postgres tests reuse it through this module's test-jar.
  */
-final class TestPostgres {
-    static final String ENV = "CINCH_TEST_DATABASE_URL";
-    static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+public final class TestPostgres {
+    public static final String ENV = "CINCH_TEST_DATABASE_URL";
+    public static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
 
     private TestPostgres() {
     }
 
-    static PostgresUrl url() {
+    public static PostgresUrl url() {
         String raw = System.getenv(ENV);
         return PostgresUrl.parse(ENV, raw == null || raw.isBlank() ? DEFAULT_URL : raw);
     }
 
     /** Fails (CI) or skips (elsewhere) unless the server answers. */
-    static void requireReachable() {
+    public static void requireReachable() {
         PostgresUrl url = url();
         try (Connection c = adminConnection(url)) {
             c.isValid(2);
@@ -61,7 +65,7 @@ final class TestPostgres {
     }
 
     /** A new empty schema; the returned URL selects it. */
-    static Schema freshSchema() {
+    public static Schema freshSchema() {
         PostgresUrl base = url();
         String name = "cinch_test_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE)
                 .toLowerCase(Locale.ROOT);
@@ -75,9 +79,21 @@ final class TestPostgres {
         return new Schema(name, new PostgresUrl(base.host(), base.port(), base.database(), base.user(), base.password(), params));
     }
 
-    record Schema(String name, PostgresUrl url) implements AutoCloseable {
-        Database open(int poolSize) {
+    public record Schema(String name, PostgresUrl url) implements AutoCloseable {
+        public Database open(int poolSize) {
             return Database.postgres(url, poolSize, Duration.ofSeconds(5));
+        }
+
+        /** A {@code DATABASE_URL} value selecting this schema, credentials included, for code that takes config. */
+        public String databaseUrl() {
+            StringBuilder u = new StringBuilder(url.jdbcUrl());
+            if (!url.user().isEmpty()) {
+                u.append("&user=").append(URLEncoder.encode(url.user(), StandardCharsets.UTF_8));
+            }
+            if (!url.password().isEmpty()) {
+                u.append("&password=").append(URLEncoder.encode(url.password(), StandardCharsets.UTF_8));
+            }
+            return u.toString();
         }
 
         @Override

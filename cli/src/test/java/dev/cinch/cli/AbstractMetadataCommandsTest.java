@@ -1,0 +1,320 @@
+package dev.cinch.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cinch.logs.JobId;
+import dev.cinch.logs.config.CinchConfig;
+import dev.cinch.metadata.Job;
+import dev.cinch.metadata.JobStatus;
+import dev.cinch.metadata.JobStatusUpdate;
+import dev.cinch.metadata.Metadata;
+import dev.cinch.metadata.NewRepo;
+import dev.cinch.metadata.Repo;
+import dev.cinch.metadata.Secret;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The metadata commands run through the real CLI in-process, logs in an fs store in a temp data dir, metadata in
+ * the database {@link #databaseEnv()} selects (SQLite in the data dir, or a fresh Postgres schema).
+ */
+abstract class AbstractMetadataCommandsTest {
+    static final String TOKEN_PATTERN = "cinch_tok_[a-z0-9]{16}_[A-Za-z0-9_-]{43}";
+
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {
+    }
+
+    /** Extra environment selecting the database under test (empty: SQLite in the data dir). */
+    abstract Map<String, String> databaseEnv();
+
+    abstract String dialect();
+
+    Map<String, String> env(Map<String, String> extra) {
+        Map<String, String> e = new HashMap<>(databaseEnv());
+        e.put("CINCH_DATA_DIR", dir.resolve("data").toString());
+        e.putAll(extra);
+        return e;
+    }
+
+    Result runAt(Clock clock, String stdin, Map<String, String> extraEnv, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (Cinchlog cli = new Cinchlog(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), out,
+                new PrintStream(err, true, StandardCharsets.UTF_8), env(extraEnv), clock)) {
+            int code = cli.execute(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    Result pipe(String stdin, String... args) {
+        return runAt(Clock.systemUTC(), stdin, Map.of(), args);
+    }
+
+    Result run(String... args) {
+        return pipe("", args);
+    }
+
+    /** The metadata API on the same database, with its clock at {@code now}. */
+    Metadata metadataAt(Instant now, Map<String, String> extraEnv) {
+        return Metadata.open(CinchConfig.load(Optional.empty(), env(extraEnv), Map.of()), Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    @Test
+    void migrateIsIdempotentAndDbStatusShowsTheVersion() {
+        Result before = run("db", "status");
+        assertThat(before.code()).isZero();
+        assertThat(before.out()).contains("dialect:  " + dialect()).contains("version:  0").contains("pending:  001");
+        if (dialect().equals("sqlite")) {
+            assertThat(before.out()).contains(dir.resolve("data").resolve("cinch.db").toString());
+        }
+        assertThat(before.out()).doesNotContainIgnoringCase("password");
+
+        Result first = run("migrate");
+        assertThat(first.code()).isZero();
+        assertThat(first.out()).isEqualTo("schema version 1 (applied 001)\n");
+        Result again = run("migrate");
+        assertThat(again.code()).isZero();
+        assertThat(again.out()).isEqualTo("schema version 1 (up to date, nothing applied)\n");
+
+        Result after = run("db", "status");
+        assertThat(after.out()).contains("version:  1").contains("latest:   1").contains("pending:  none");
+        assertThat(run("db").code()).isEqualTo(2);
+    }
+
+    @Test
+    void tokenCreateVerifyRevokeVerify() throws Exception {
+        Result created = run("token", "create", "--name", "deploy", "--type", "admin", "--scope", "jobs:read", "--scope", "logs:read");
+        assertThat(created.code()).isZero();
+        assertThat(created.out()).matches(TOKEN_PATTERN + "\n");
+        String raw = created.out().strip();
+        String id = raw.substring("cinch_".length(), "cinch_tok_".length() + 16);
+        // the first command on a fresh database migrated it, and said so on stderr
+        assertThat(created.err()).contains("migrated the metadata database to schema version 1")
+                .contains("created token " + id).doesNotContain(raw);
+
+        Result valid = pipe(raw + "\n", "token", "verify");
+        assertThat(valid.code()).isZero();
+        assertThat(valid.out()).contains("valid").contains("id:      " + id).contains("name:    deploy")
+                .contains("type:    admin").contains("scopes:  jobs:read, logs:read").doesNotContain(raw);
+
+        assertThat(run("token", "ls").out()).contains(id).contains("active").contains("deploy");
+        Result revoked = run("token", "revoke", id);
+        assertThat(revoked.code()).isZero();
+        assertThat(revoked.out()).isEqualTo("revoked " + id + "\n");
+        assertThat(run("token", "revoke", id).out()).isEqualTo(id + " was already revoked\n");
+
+        Result refused = pipe(raw, "token", "verify");
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.out()).isEmpty();
+        assertThat(refused.err()).isEqualTo("cinchlog: token invalid: revoked" + System.lineSeparator());
+
+        Result unknown = run("token", "revoke", "tok_doesnotexist0000");
+        assertThat(unknown.code()).isEqualTo(1);
+        assertThat(unknown.err()).contains("tok_doesnotexist0000").contains("does not exist");
+
+        JsonNode ls = new ObjectMapper().readTree(run("token", "ls", "--json").out());
+        assertThat(ls).hasSize(1);
+        assertThat(ls.get(0).get("id").asText()).isEqualTo(id);
+        assertThat(ls.get(0).get("status").asText()).isEqualTo("revoked");
+        assertThat(ls.get(0).get("scopes").toString()).isEqualTo("[\"jobs:read\",\"logs:read\"]");
+        String lsText = ls.toString();
+        assertThat(lsText).doesNotContain(raw).doesNotContain(raw.substring(raw.length() - 43)).doesNotContain("$2a$")
+                .doesNotContainIgnoringCase("hash");
+    }
+
+    @Test
+    void wrongSecretsAndGarbageAreRefusedWithoutEchoingThem() {
+        String raw = run("token", "create", "--name", "n", "--type", "readonly").out().strip();
+        char last = raw.charAt(raw.length() - 1);
+        String wrong = raw.substring(0, raw.length() - 1) + (last == 'A' ? 'B' : 'A');
+        Result r = pipe(wrong, "token", "verify");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("cinchlog: token invalid: unknown token or wrong secret" + System.lineSeparator());
+        Result garbage = pipe("not-a-token-s3cr3t", "token", "verify");
+        assertThat(garbage.code()).isEqualTo(1);
+        assertThat(garbage.err()).contains("not a Cinch token").doesNotContain("s3cr3t");
+        Result empty = pipe("", "token", "verify");
+        assertThat(empty.code()).isEqualTo(2);
+        assertThat(empty.err()).contains("stdin");
+    }
+
+    @Test
+    void expiredTokensAreRefused() {
+        Instant now = Instant.now();
+        Result created = runAt(Clock.fixed(now, ZoneOffset.UTC), "", Map.of(), "token", "create", "--name", "short",
+                "--type", "readonly", "--expires-in", "1h", "--json");
+        assertThat(created.code()).isZero();
+        String raw = createdToken(created.out());
+        assertThat(runAt(Clock.fixed(now.plus(Duration.ofMinutes(59)), ZoneOffset.UTC), raw, Map.of(), "token", "verify").code()).isZero();
+        Result later = runAt(Clock.fixed(now.plus(Duration.ofHours(2)), ZoneOffset.UTC), raw, Map.of(), "token", "verify");
+        assertThat(later.code()).isEqualTo(1);
+        assertThat(later.err()).contains("expired").doesNotContain(raw);
+        assertThat(runAt(Clock.fixed(now.plus(Duration.ofHours(2)), ZoneOffset.UTC), "", Map.of(), "token", "ls").out())
+                .contains("expired");
+    }
+
+    private static String createdToken(String json) {
+        try {
+            JsonNode n = new ObjectMapper().readTree(json);
+            assertThat(n.get("id").asText()).startsWith("tok_");
+            assertThat(n.get("type").asText()).isEqualTo("readonly");
+            assertThat(n.has("hash")).isFalse();
+            return n.get("token").asText();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void badTokenOptionsAreUsageErrorsNamingTheOption() {
+        Result type = run("token", "create", "--name", "x", "--type", "superuser");
+        assertThat(type.code()).isEqualTo(2);
+        assertThat(type.err()).contains("--type").contains("superuser").contains("worker, admin, readonly")
+                .contains("Try 'cinchlog token create --help'.");
+        Result expires = run("token", "create", "--name", "x", "--type", "admin", "--expires-in", "soon");
+        assertThat(expires.code()).isEqualTo(2);
+        assertThat(expires.err()).contains("--expires-in").contains("soon");
+        Result zero = run("token", "create", "--name", "x", "--type", "admin", "--expires-in", "0s");
+        assertThat(zero.code()).isEqualTo(2);
+        assertThat(zero.err()).contains("--expires-in");
+        Result workerless = run("token", "create", "--name", "x", "--type", "worker");
+        assertThat(workerless.code()).isEqualTo(2);
+        assertThat(workerless.err()).contains("worker").contains("required");
+        Result retention = run("cleanup", "--retention", "forever");
+        assertThat(retention.code()).isEqualTo(2);
+        assertThat(retention.err()).contains("--retention");
+        for (Result r : new Result[] {type, expires, zero, workerless, retention}) {
+            assertThat(r.out()).isEmpty();
+        }
+        assertThat(run("token", "ls", "--json").out()).isEqualTo("[]\n");
+    }
+
+    @Test
+    void cleanupDryRunDeletesNothingThenCleanupDeletesOldJobsAndTheirLogs() {
+        Instant now = Instant.now();
+        JobId oldWithLog = JobId.of("old-with-log");
+        JobId oldWithoutLog = JobId.of("old-without-log");
+        JobId recent = JobId.of("recent");
+        JobId oldRunning = JobId.of("old-running");
+        try (Metadata md = metadataAt(now.minus(Duration.ofDays(40)), Map.of())) {
+            md.migrate();
+            for (JobId id : new JobId[] {oldWithLog, oldWithoutLog, oldRunning}) {
+                md.ensureJob(id, "make");
+                md.store().updateJobStatus(id, JobStatusUpdate.running(null));
+            }
+            md.store().updateJobStatus(oldWithLog, JobStatusUpdate.finished(JobStatus.SUCCESS, 0, null));
+            md.store().updateJobStatus(oldWithoutLog, JobStatusUpdate.finished(JobStatus.FAILURE, 2, null));
+        }
+        try (Metadata md = metadataAt(now.minus(Duration.ofDays(1)), Map.of())) {
+            md.ensureJob(recent, "make");
+            md.store().updateJobStatus(recent, JobStatusUpdate.running(null));
+            md.store().updateJobStatus(recent, JobStatusUpdate.finished(JobStatus.SUCCESS, 0, null));
+        }
+        for (JobId id : new JobId[] {oldWithLog, recent, oldRunning}) {
+            assertThat(pipe("log of " + id.value() + "\n", "append", id.value()).code()).isZero();
+        }
+
+        Result dry = run("cleanup", "--dry-run");
+        assertThat(dry.code()).isZero();
+        assertThat(dry.out()).contains("dry run: nothing was deleted").contains("jobs would be deleted: 2")
+                .contains("would delete old-with-log").contains("would delete old-without-log")
+                .doesNotContain("recent").doesNotContain("old-running");
+        assertThat(run("stat", "old-with-log").code()).isZero();
+        try (Metadata md = metadataAt(now, Map.of())) {
+            assertThat(md.store().findJob(oldWithLog)).isPresent();
+        }
+
+        Result real = run("cleanup", "--retention", "30d");
+        assertThat(real.code()).isZero();
+        assertThat(real.out()).contains("jobs deleted: 2").contains("logs deleted: 1").contains("batches:      1");
+        Result gone = run("stat", "old-with-log");
+        assertThat(gone.code()).isEqualTo(1);
+        assertThat(gone.err()).contains("old-with-log").contains("no log stored");
+        assertThat(run("cat", "recent").out()).isEqualTo("log of recent\n");
+        assertThat(run("cat", "old-running").out()).isEqualTo("log of old-running\n");
+        try (Metadata md = metadataAt(now, Map.of())) {
+            assertThat(md.store().findJob(oldWithLog)).isEmpty();
+            assertThat(md.store().findJob(oldWithoutLog)).isEmpty();
+            assertThat(md.store().findJob(recent)).isPresent();
+            assertThat(md.store().findJob(oldRunning)).isPresent();
+        }
+        assertThat(run("cleanup").out()).contains("jobs deleted: 0");
+        // a shorter retention reaches the day-old job
+        assertThat(run("cleanup", "--retention", "12h").out()).contains("jobs deleted: 1").contains("logs deleted: 1");
+        assertThat(run("stat", "recent").code()).isEqualTo(1);
+    }
+
+    @Test
+    void keysRotateMovesSecretsToTheNewKey() {
+        String oldKey = newKey();
+        String newKey = newKey();
+        Repo repo;
+        try (Metadata md = metadataAt(Instant.now(), Map.of("CINCH_ENCRYPTION_KEY", oldKey))) {
+            md.migrate();
+            repo = md.store().createRepo(new NewRepo("github", "acme", "app", "https://x/acme/app.git", "https://x/acme/app",
+                    true, Secret.of("whsec-cli-rotation"), Secret.of("forge-token-cli-rotation")));
+        }
+        Map<String, String> rotating = Map.of("CINCH_ENCRYPTION_KEY", newKey, "CINCH_ENCRYPTION_OLD_KEYS", oldKey);
+        Result r = runAt(Clock.systemUTC(), "", rotating, "keys", "rotate");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("re-encrypted:     2").contains("already current:  0");
+        assertThat(r.out() + r.err()).doesNotContain(newKey).doesNotContain(oldKey).doesNotContain("whsec-cli-rotation");
+        assertThat(runAt(Clock.systemUTC(), "", rotating, "keys", "rotate").out())
+                .contains("re-encrypted:     0").contains("already current:  2");
+        try (Metadata md = metadataAt(Instant.now(), Map.of("CINCH_ENCRYPTION_KEY", newKey))) {
+            Repo back = md.store().getRepo(repo.id());
+            assertThat(back.webhookSecret().reveal()).isEqualTo("whsec-cli-rotation");
+            assertThat(back.forgeToken().reveal()).isEqualTo("forge-token-cli-rotation");
+        }
+
+        Result missing = run("keys", "rotate");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("encryption.key").contains("CINCH_ENCRYPTION_KEY");
+        Result bad = runAt(Clock.systemUTC(), "", Map.of("CINCH_ENCRYPTION_KEY", "c2hvcnQ="), "keys", "rotate");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("encryption.key").doesNotContain("c2hvcnQ=");
+    }
+
+    private static String newKey() {
+        byte[] k = new byte[32];
+        new SecureRandom().nextBytes(k);
+        return Base64.getEncoder().encodeToString(k);
+    }
+
+    @Test
+    void runAndAppendRegisterTheirJobs() {
+        Result ran = run("run", "--job", "r1", "--", "echo", "it's here", "-n");
+        assertThat(ran.code()).isZero();
+        assertThat(ran.out()).isEqualTo("it's here -n\n");
+        assertThat(run("append", "a1").code()).isZero();
+        assertThat(pipe("more", "append", "a1").code()).isZero();
+        try (Metadata md = metadataAt(Instant.now(), Map.of())) {
+            Job r1 = md.store().getJob(JobId.of("r1"));
+            assertThat(r1.command()).isEqualTo("echo 'it'\\''s here' -n");
+            assertThat(r1.status()).isEqualTo(JobStatus.PENDING);
+            assertThat(r1.triggeredBy()).isEqualTo("cli");
+            assertThat(md.store().getJob(JobId.of("a1")).command()).isEqualTo("append");
+        }
+        assertThat(run("cat", "a1").out()).isEqualTo("more");
+    }
+}
