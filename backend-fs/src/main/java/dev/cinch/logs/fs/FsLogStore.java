@@ -135,8 +135,10 @@ public final class FsLogStore implements LogStore {
                         continue; // deleted meanwhile: look the log up again
                     }
                     wrote = w.appendLocked(chunk, codec);
-                    if (config.durability() == Durability.FSYNC) {
-                        w.force();
+                    switch (config.durability()) {
+                        case FSYNC -> w.commit(true);
+                        case NONE -> w.commit(false);
+                        case GROUP -> { } // the group committer forces and commits, below
                     }
                 } finally {
                     w.lock.unlock();
@@ -246,7 +248,7 @@ public final class FsLogStore implements LogStore {
             }
             try {
                 if (!w.retired()) {
-                    w.force();
+                    w.flush();
                     w.retire();
                     w.close();
                     writers.remove(w.job, w);
@@ -300,6 +302,7 @@ public final class FsLogStore implements LogStore {
                         writers.remove(job, w);
                         continue;
                     }
+                    w.commit(true); // chunks whose appenders still wait for a group commit go into the archive
                     writeArchive(job, sealed, w);
                     w.retire();
                 } finally {
@@ -397,9 +400,38 @@ public final class FsLogStore implements LogStore {
                     }
                     throw new LogStoreIOException(job, operation, e);
                 }
+            } catch (CorruptLogException e) {
+                if (attempt > 0 || !recoverUnwrittenLog(job)) {
+                    throw e;
+                }
             } catch (IOException e) {
                 throw new LogStoreIOException(job, operation, e);
             }
+        }
+    }
+
+    /**
+     * An open log nobody is writing may still carry the damage of a power loss (its index is not fsynced; the
+     * writer repairs it on open). A reader that meets damage takes the writer's role once to run that recovery,
+     * then reads again. Returns false when another process writes the log (its recovery already ran, so the damage
+     * is real) or there is no open log.
+     */
+    private boolean recoverUnwrittenLog(JobId job) {
+        ReentrantLock lock = stripe(job);
+        lock.lock();
+        try {
+            Path dir = layout.jobDir(job);
+            if (writers.containsKey(job) || !Files.exists(dir.resolve(FsLayout.OPEN_LOG))) {
+                return false;
+            }
+            writers.put(job, OpenLogWriter.open(job, dir, false));
+            return true;
+        } catch (dev.cinch.logs.LogLockedException e) {
+            return false;
+        } catch (IOException e) {
+            throw new LogStoreIOException(job, "recovery of the open log", e);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -782,9 +814,7 @@ public final class FsLogStore implements LogStore {
         for (OpenLogWriter w : writers.values()) {
             w.lock.lock();
             try {
-                if (config.durability() != Durability.NONE) {
-                    w.force();
-                }
+                w.flush();
                 w.retire();
                 w.close();
             } catch (IOException e) {

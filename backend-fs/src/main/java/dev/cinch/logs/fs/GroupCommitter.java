@@ -13,9 +13,9 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Group commit: appenders register the writer they wrote to and wait; one background thread fsyncs every writer
- * registered in the last interval once, then releases all their appenders. N appends to K logs in one interval
- * cost K fsync pairs instead of N.
+ * Group commit: appenders register the writer they wrote to and wait; one background thread commits every writer
+ * registered in the last interval once (an fsync of its open.log, then its index entries), then releases all their
+ * appenders. N appends to K logs in one interval cost K fsyncs instead of N.
  */
 final class GroupCommitter implements AutoCloseable {
     private final long intervalNanos;
@@ -38,7 +38,7 @@ final class GroupCommitter implements AutoCloseable {
         lock.lock();
         try {
             if (closed) {
-                writer.force(); // store closing: sync inline rather than lose the promise
+                writer.commitLocking(); // store closing: sync inline rather than lose the promise
                 return;
             }
             done = pending.computeIfAbsent(writer, w -> new CompletableFuture<>());
@@ -90,7 +90,7 @@ final class GroupCommitter implements AutoCloseable {
             List<Map.Entry<OpenLogWriter, CompletableFuture<Void>>> entries = new ArrayList<>(batch.entrySet());
             for (Map.Entry<OpenLogWriter, CompletableFuture<Void>> e : entries) {
                 try {
-                    e.getKey().force();
+                    e.getKey().commitLocking();
                     e.getValue().complete(null);
                 } catch (IOException | RuntimeException ex) {
                     e.getValue().completeExceptionally(ex);

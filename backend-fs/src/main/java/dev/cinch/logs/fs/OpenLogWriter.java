@@ -18,12 +18,17 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The single writer of one open log. Holds an exclusive {@link FileLock} on {@code open.log} so that two
- * processes never interleave frames; recovers the files when opened (cuts a torn tail, re-indexes frames written
- * after the last index entry); appends a frame, then its index entry, then publishes the new state to readers.
+ * processes never interleave frames, and recovers the files when opened.
+ *
+ * <p>Appending writes the chunk's frame to {@code open.log}. Its index entry is written only once the frame is
+ * durable ({@link #commit}: right away without fsync, after the fsync otherwise), and only then do readers see
+ * the chunk. So the index never points at a frame that could vanish on power loss, and only {@code open.log}
+ * needs an fsync per commit: the index is a cache of what the frames already say, rebuilt by {@link #recover}.
  */
 final class OpenLogWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OpenLogWriter.class);
@@ -32,7 +37,12 @@ final class OpenLogWriter implements AutoCloseable {
     final OpenLogFiles files;
     final ReentrantLock lock = new ReentrantLock();
     private final FileLock fileLock;
-    private volatile OpenLogState state;
+    /** What readers may see: chunks whose frames are durable (as the durability setting defines) and indexed. */
+    private volatile OpenLogState committed;
+    /** Where the next frame goes: includes frames written but not yet committed. Guarded by {@link #lock}. */
+    private OpenLogState written;
+    /** Index entries of written, uncommitted frames, in seq order. Guarded by {@link #lock}. */
+    private final ArrayList<IndexEntry> pending = new ArrayList<>();
     /** Set under {@link #lock} when the log is sealed or deleted: later appends must look the log up again. */
     private boolean retired;
 
@@ -40,7 +50,8 @@ final class OpenLogWriter implements AutoCloseable {
         this.job = job;
         this.files = files;
         this.fileLock = fileLock;
-        this.state = state;
+        this.committed = state;
+        this.written = state;
     }
 
     /** Opens (creating when asked) and recovers the open log in {@code dir}. */
@@ -77,23 +88,45 @@ final class OpenLogWriter implements AutoCloseable {
     }
 
     /**
-     * Makes open.log and open.idx agree: drops index entries whose frame is missing or damaged (a crash can persist
-     * the index before the frame), indexes valid frames written after the last entry (a crash between frame and
-     * entry), and truncates whatever torn bytes remain at both tails. Cost is proportional to the damaged tail.
+     * Makes open.log and open.idx agree after any stop, clean or not:
+     * <ol>
+     * <li>keeps the longest prefix of index entries that are intact and chained (each starts where the previous
+     *     frame and raw range ended): the index is not fsynced, so after a power loss any of its pages may be stale;
+     * <li>drops entries at the end whose frame is missing or damaged (only possible without fsync);
+     * <li>indexes the valid frames written after the last entry, in seq order (written but never committed, or
+     *     committed with an index page that did not reach the disk);
+     * <li>cuts the torn bytes at both tails.
+     * </ol>
+     * Reads the index once sequentially and the frames after its end; nothing else.
      */
     private static OpenLogState recover(JobId job, OpenLogFiles f) throws IOException {
-        long entries = f.idx.size() / IndexEntry.BYTES;
+        long onDisk = f.idx.size() / IndexEntry.BYTES;
         long logSize = f.log.size();
+        long entries = 0;
         IndexEntry last = null;
-        while (entries > 0) {
-            IndexEntry e = f.entry(entries - 1);
-            if (e != null && e.frameEnd() <= logSize && frameValid(f, e.fileOffset(), entries - 1) != null) {
+        ByteBuffer block = ByteBuffer.allocate(IndexEntry.BYTES * 16_384);
+        scan:
+        while (entries < onDisk) {
+            block.clear();
+            block.limit((int) Math.min(block.capacity(), (onDisk - entries) * IndexEntry.BYTES));
+            OpenLogFiles.readFully(f.idx, block, entries * IndexEntry.BYTES);
+            for (int at = 0; at < block.limit(); at += IndexEntry.BYTES) {
+                IndexEntry e = IndexEntry.decode(block, at);
+                long expectedFile = last == null ? 0 : last.frameEnd();
+                long expectedRaw = last == null ? 0 : last.rawEnd();
+                if (e == null || e.fileOffset() != expectedFile || e.rawOffset() != expectedRaw || e.frameEnd() > logSize) {
+                    break scan;
+                }
                 last = e;
-                break;
+                entries++;
             }
-            entries--;
         }
-        long dropped = f.idx.size() / IndexEntry.BYTES - entries;
+        long broken = onDisk - entries;
+        while (entries > 0 && frameValid(f, last.fileOffset(), entries - 1) == null) {
+            entries--;
+            last = entries == 0 ? null : f.entry(entries - 1);
+        }
+        long dropped = onDisk - entries;
         long pos = last == null ? 0 : last.frameEnd();
         long rawEnd = last == null ? 0 : last.rawEnd();
         int crc = last == null ? 0 : last.cumulativeCrc();
@@ -125,8 +158,10 @@ final class OpenLogWriter implements AutoCloseable {
         if (repaired) {
             f.log.force(true);
             f.idx.force(true);
-            LOG.warn("job {}: recovered open log: {} index entries dropped, {} frames re-indexed, {} torn bytes cut",
-                    job, dropped, reindexed, logSize - pos);
+            if (dropped - reindexed > 0 || pos < logSize || broken > 0) {
+                LOG.warn("job {}: recovered open log: {} index entries dropped, {} frames re-indexed, {} torn bytes cut",
+                        job, dropped, reindexed, logSize - pos);
+            }
         }
         return OpenLogState.after(entries, last);
     }
@@ -149,8 +184,9 @@ final class OpenLogWriter implements AutoCloseable {
         return Crc32c.of(payload.array(), 0, frame.storedLength()) == frame.payloadCrc() ? frame : null;
     }
 
+    /** What readers may see. */
     OpenLogState state() {
-        return state;
+        return committed;
     }
 
     /** True once sealed or deleted; callers holding this writer must look the log up again. */
@@ -163,13 +199,14 @@ final class OpenLogWriter implements AutoCloseable {
     }
 
     /**
-     * Appends under {@link #lock} (the caller holds it). Returns false when the chunk was an identical repeat.
+     * Writes the chunk's frame under {@link #lock} (the caller holds it); the chunk becomes visible at the next
+     * {@link #commit}. Returns false when the chunk was an identical repeat of a written one.
      */
     boolean appendLocked(LogChunk chunk, ChunkCodec codec) throws IOException {
-        OpenLogState s = state;
+        OpenLogState s = written;
         long seq = chunk.seq();
         if (seq < s.chunks()) {
-            IndexEntry e = files.committedEntry(seq);
+            IndexEntry e = entry(seq);
             byte[] stored = files.chunkData(seq, e, codec);
             if (e.stream() != chunk.stream()) {
                 throw new ChunkConflictException(job, seq, "stored on " + e.stream().wireName() + ", retried on " + chunk.stream().wireName());
@@ -193,15 +230,56 @@ final class OpenLogWriter implements AutoCloseable {
         int crc = Crc32c.combine(s.crc32c(), enc.crc32c(), enc.rawLength());
         IndexEntry entry = new IndexEntry(s.logFileBytes(), s.rawBytes(), enc.rawLength(), enc.payload().length,
                 chunk.timestampMillis(), enc.crc32c(), crc, chunk.stream());
-        ByteBuffer eb = ByteBuffer.allocate(IndexEntry.BYTES);
-        entry.encodeInto(eb);
-        OpenLogFiles.writeFully(files.idx, eb.flip(), s.indexFileBytes());
-        state = OpenLogState.after(seq + 1, entry);
+        pending.add(entry);
+        written = OpenLogState.after(seq + 1, entry);
         return true;
     }
 
-    /** Forces both files to disk. */
-    void force() throws IOException {
+    /** The index entry of a written chunk, committed or not. */
+    private IndexEntry entry(long seq) throws IOException {
+        long firstPending = committed.chunks();
+        return seq < firstPending ? files.committedEntry(seq) : pending.get((int) (seq - firstPending));
+    }
+
+    /**
+     * Makes every written chunk visible, under {@link #lock}: forces {@code open.log} when {@code durable} (the
+     * frames must be on disk before an index entry may point at them), then writes the pending index entries in
+     * one write and publishes the new state.
+     */
+    void commit(boolean durable) throws IOException {
+        if (pending.isEmpty()) {
+            return;
+        }
+        if (durable) {
+            files.log.force(false);
+        }
+        ByteBuffer entries = ByteBuffer.allocate(pending.size() * IndexEntry.BYTES);
+        for (IndexEntry e : pending) {
+            e.encodeInto(entries);
+        }
+        OpenLogFiles.writeFully(files.idx, entries.flip(), committed.indexFileBytes());
+        pending.clear();
+        committed = written;
+    }
+
+    /**
+     * Takes {@link #lock} and commits durably: the group committer's step. A writer retired meanwhile was
+     * committed (and its chunks archived or deleted) by whoever retired it.
+     */
+    void commitLocking() throws IOException {
+        lock.lock();
+        try {
+            if (!retired) {
+                commit(true);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Commits durably and forces the index too: before a close, so a clean restart has nothing to re-index. */
+    void flush() throws IOException {
+        commit(true);
         files.log.force(false);
         files.idx.force(false);
     }
