@@ -102,25 +102,26 @@ public class StoreAppendBench {
             bytes = 0;
         }
 
-        LogChunk nextChunk() {
+        /** Appends the next chunk, first moving to a new job when this one is full. */
+        void appendNext(LogStore store) {
             if (bytes >= ROTATE_BYTES) {
                 nextJob();
             }
             byte[] data = feed.next();
             bytes += data.length;
-            return new LogChunk(seq++, LogStream.STDOUT, System.currentTimeMillis(), data);
+            store.append(id, new LogChunk(seq++, LogStream.STDOUT, System.currentTimeMillis(), data));
         }
     }
 
     @Benchmark
     @Threads(1)
     public void job1(Job job) {
-        logStore.append(job.id, job.nextChunk());
+        job.appendNext(logStore);
     }
 
     @Benchmark
     @Threads(32)
     public void jobs32(Job job) {
-        logStore.append(job.id, job.nextChunk());
+        job.appendNext(logStore);
     }
 }
