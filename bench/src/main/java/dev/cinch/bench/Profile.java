@@ -13,7 +13,7 @@ import java.util.Map;
  * @param forks JVM forks per configuration
  * @param warmups warmup iterations
  * @param warmupTime time per warmup iteration
- * @param iterations measured iterations (two or more, so JMH can give an error)
+ * @param iterations measured iterations (three or more, or JMH gives no error)
  * @param iterationTime time per measured iteration
  * @param runs what to run
  */
@@ -40,7 +40,7 @@ public record Profile(String name, int forks, int warmups, TimeValue warmupTime,
                     new Run("FollowLatencyBench", Map.of("store", stores, "durability", "none")),
                     new Run("ChunkCodecBench", Map.of("chunkBytes", "4096"))));
             // Quick: every benchmark and every target, at the sizes that decide the targets; about 45 forks.
-            case "quick" -> new Profile(name, 1, 1, TimeValue.milliseconds(300), 2, TimeValue.milliseconds(600), List.of(
+            case "quick" -> new Profile(name, 1, 1, TimeValue.seconds(1), 3, TimeValue.milliseconds(400), List.of(
                     new Run("StoreAppendBench", Map.of("store", stores, "durability", "fsync,group,none", "chunkBytes", "4096")),
                     new Run("FileAppendBaselineBench", Map.of("durability", "fsync,group,none", "chunkBytes", "4096")),
                     new Run("SqliteAppendBaselineBench", Map.of("synchronous", "FULL,OFF", "chunkBytes", "4096")),

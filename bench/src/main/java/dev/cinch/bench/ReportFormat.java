@@ -24,12 +24,12 @@ final class ReportFormat {
         return String.format(Locale.ROOT, "%.3g", v);
     }
 
-    /** {@code score ± error}; JMH gives no error for a single iteration, shown as such. */
+    /** {@code score ± error}; JMH gives no error below three iterations (the smoke profile), shown as n/a. */
     static String scoreWithError(JmhResult r) {
         if (r == null) {
             return "—";
         }
-        return number(r.score()) + (Double.isNaN(r.error()) ? " (1 iter.)" : " ± " + number(r.error()));
+        return number(r.score()) + " ± " + (Double.isNaN(r.error()) ? "n/a" : number(r.error()));
     }
 
     static String ratio(double v) {
