@@ -14,7 +14,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
@@ -108,7 +107,7 @@ public class ChunkCodecBench {
     }
 
     @Benchmark
-    public int decompressChunk() throws DataFormatException, IOException {
+    public int decompressChunk() throws DataFormatException {
         next = (next + 1) % CHUNKS;
         return decompress(compressed[next], out);
     }

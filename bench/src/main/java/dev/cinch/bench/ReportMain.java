@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
@@ -16,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 
@@ -25,7 +27,7 @@ import java.util.function.Predicate;
  * is met, and the machine and JMH settings.
  *
  * <p>Usage: {@code ReportMain --jmh F --compression F --out RESULTS.md --chart chart.svg --profile P
- * [--data-dir-fs TEXT] [--load TEXT] [--duration TEXT]}.
+ * [--data-dir-fs TEXT] [--load TEXT] [--duration TEXT] [--notes notes.properties]}.
  */
 public final class ReportMain {
     private static final double APPEND_TARGET = 1.0;
@@ -42,6 +44,8 @@ public final class ReportMain {
     private final List<String> stores;
     private final StringBuilder md = new StringBuilder();
     private final List<String[]> targets = new ArrayList<>();
+    /** Why a store misses a target (mechanisms in its code), keyed {@code <target>.<store>}: see notes.properties. */
+    private final Properties notes = new Properties();
 
     private ReportMain(List<JmhResult> results, JsonNode compression, Map<String, String> options) {
         this.results = results;
@@ -64,12 +68,22 @@ public final class ReportMain {
         Path compressionFile = Path.of(require(options, "compression"));
         JsonNode compression = Files.exists(compressionFile) ? json.readTree(compressionFile.toFile()) : null;
         ReportMain report = new ReportMain(results, compression, options);
+        if (options.containsKey("notes")) {
+            try (Reader in = Files.newBufferedReader(Path.of(options.get("notes")))) {
+                report.notes.load(in);
+            }
+        }
         Files.writeString(Path.of(require(options, "out")), report.markdown(json.readTree(Path.of(options.get("jmh")).toFile())));
         Files.writeString(Path.of(require(options, "chart")), report.chart());
     }
 
     private static String require(Map<String, String> options, String key) {
         return Objects.requireNonNull(options.get(key), "missing --" + key);
+    }
+
+    private String why(String target, String store) {
+        String bare = store.contains(" (") ? store.substring(0, store.indexOf(" (")) : store;
+        return notes.getProperty(target + "." + bare, "(no note for this store in notes.properties)");
     }
 
     // ---- lookups ---------------------------------------------------------------------------------------------
@@ -112,11 +126,12 @@ public final class ReportMain {
         md.append("[Chart: stores against baselines, same run](chart.svg)\n\n");
         md.append(machineSection(rawJmh));
         md.append("## Targets\n\n");
-        md.append("| target | measured | met? |\n|---|---|---|\n");
+        md.append("| target | measured | met? | why, when missed |\n|---|---|---|---|\n");
         for (String[] t : targets) {
-            md.append("| ").append(t[0]).append(" | ").append(t[1]).append(" | ").append(t[2]).append(" |\n");
+            md.append("| ").append(t[0]).append(" | ").append(t[1]).append(" | ").append(t[2]).append(" | ")
+                    .append(t[2].contains("missed") && t.length > 3 ? t[3] : "").append(" |\n");
         }
-        md.append("\nWhy a target is missed, and what would fix it, is discussed in [README.md](README.md#what-the-numbers-say).\n\n");
+        md.append("\nThe fixes suggested for the store, with their measured effect: [README.md](README.md#what-the-numbers-say).\n\n");
         md.append(body);
         return md.toString();
     }
@@ -205,7 +220,8 @@ public final class ReportMain {
                 plainRatios.isEmpty() ? "not measured" : met + " of " + plainRatios.size() + " configurations ≥ 1.0x; worst "
                     + ReportFormat.ratio(worstRatio) + " (" + worst + ")" + perDurability(store),
                 plainRatios.isEmpty() ? "not measured" : met == plainRatios.size() ? "**met**"
-                    : "**missed** (worst by " + ReportFormat.ratio(APPEND_TARGET / worstRatio) + ")"});
+                    : "**missed** (worst by " + ReportFormat.ratio(APPEND_TARGET / worstRatio) + ")",
+                why("append", store)});
             plainRatios.clear();
             worstRatio = Double.MAX_VALUE;
         }
@@ -279,10 +295,10 @@ public final class ReportMain {
             s.append('\n');
             targets.add(new String[] {store + ": 64 KiB range / last 100 lines on a 1 GiB log within 1.5x of the same read on 1 MiB",
                 measured1g ? String.join("; ", growth) : "1 GiB not measured in this profile (run --full)",
-                measured1g ? (growthMet ? "**met**" : "**missed**") : "not measured"});
+                measured1g ? (growthMet ? "**met**" : "**missed**") : "not measured", why("read-growth", store)});
             targets.add(new String[] {store + ": same reads on 1 GiB ≥ 100x faster than decompress-then-slice",
                 measured1g ? String.join("; ", speedups) : "1 GiB not measured in this profile (run --full)",
-                measured1g ? (speedupMet ? "**met**" : "**missed**") : "not measured"});
+                measured1g ? (speedupMet ? "**met**" : "**missed**") : "not measured", why("read-speedup", store)});
         }
         return s.toString();
     }
@@ -321,7 +337,8 @@ public final class ReportMain {
                 }
             }
             targets.add(new String[] {store + ": follow latency p99 ≤ 50 ms in process",
-                any ? "p99 " + String.join(", ", p99s) : "not measured", any ? (met ? "**met**" : "**missed**") : "not measured"});
+                any ? "p99 " + String.join(", ", p99s) : "not measured", any ? (met ? "**met**" : "**missed**") : "not measured",
+                why("follow", store)});
         }
         return s.append('\n').toString();
     }
@@ -402,7 +419,8 @@ public final class ReportMain {
                 ReportFormat.ratio(ratio) + (seekable ? ", random range reads byte-exact" : ", seekability check FAILED"),
                 ratio >= SEALED_RATIO_TARGET && seekable ? "**met**"
                     : "**missed** (by " + ReportFormat.number((SEALED_RATIO_TARGET / ratio - 1) * 100) + "%: needs "
-                    + ReportFormat.number((1 - ratio / SEALED_RATIO_TARGET) * 100) + "% fewer stored bytes)"});
+                    + ReportFormat.number((1 - ratio / SEALED_RATIO_TARGET) * 100) + "% fewer stored bytes)",
+                why("sealed-ratio", store)});
         }
         return s.toString();
     }
