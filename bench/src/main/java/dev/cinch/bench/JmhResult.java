@@ -29,13 +29,13 @@ public record JmhResult(String benchmark, String mode, int threads, Map<String, 
         Map<String, String> params = new LinkedHashMap<>();
         JsonNode p = node.get("params");
         if (p != null) {
-            p.fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+            p.properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
         }
         JsonNode metric = node.get("primaryMetric");
         Map<Double, Double> percentiles = new TreeMap<>();
         JsonNode pct = metric.get("scorePercentiles");
         if (pct != null) {
-            pct.fields().forEachRemaining(e -> percentiles.put(Double.parseDouble(e.getKey()), e.getValue().asDouble()));
+            pct.properties().forEach(e -> percentiles.put(Double.parseDouble(e.getKey()), e.getValue().asDouble()));
         }
         return new JmhResult(name, node.get("mode").asText(), node.get("threads").asInt(), params,
                 metric.get("score").asDouble(), parseError(metric.get("scoreError")), metric.get("scoreUnit").asText(),
