@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Runs the benchmarks and writes the report: bench/run.sh [--quick|--full|--smoke] [--no-build]
+#   --quick  (default) every benchmark and target at the deciding sizes, short iterations: under 5 minutes on
+#            2 cores once the 1 GiB logs are cached (the first run builds them: add about a minute)
+#   --full   every parameter, longer warmup and measurement: the numbers to quote (about 20 minutes)
+#   --smoke  one tiny iteration of each benchmark (CI): proves they run; writes only under bench/results/smoke/
+#   --no-build  use bench/target/benchmarks.jar as built (CI builds it in `mvn verify`)
+# The corpus comes from CINCH_CORPUS_DIR when set (a generated CI-like corpus otherwise). Scratch data goes to
+# CINCH_BENCH_DIR (default: the temp folder; must be a real disk, not tmpfs, for fsync to mean anything) and built
+# read-benchmark logs are cached in CINCH_BENCH_CACHE (default <temp>/cinch-bench-cache), never in the project.
+# CINCH_BENCH_STORES: comma-separated store names to benchmark (default fs); any LogStoreProvider on the class path.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+bench="$(pwd)"
+
+profile=quick
+build=1
+for arg in "$@"; do
+  case "$arg" in
+    --quick) profile=quick ;;
+    --full) profile=full ;;
+    --smoke) profile=smoke ;;
+    --no-build) build=0 ;;
+    *) echo "usage: bench/run.sh [--quick|--full|--smoke] [--no-build]" >&2; exit 2 ;;
+  esac
+done
+log() { printf '[bench] %s\n' "$*" >&2; }
+
+# What each profile runs (per-benchmark parameters, JMH settings) is in Profile.java.
+case "$profile" in
+  smoke)
+    compression_opts=(--max-logs 3)
+    out="$bench/results/smoke"
+    report="$out/RESULTS.md"
+    chart="$out/chart.svg"
+    ;;
+  quick|full)
+    compression_opts=()
+    out="$bench/results"
+    report="$bench/RESULTS.md"
+    chart="$bench/chart.svg"
+    ;;
+esac
+stores="${CINCH_BENCH_STORES:-fs}"
+IFS=, read -ra store_list <<< "$stores"
+compression_opts+=("${store_list[@]}")
+# The archive level the README suggests for fs, measured next to the default (an fs setting, so only with fs).
+if [[ "$profile" != smoke && ",$stores," == *",fs,"* ]]; then
+  compression_opts+=(fs:fs.archive-level=6)
+fi
+mkdir -p "$out"
+
+jar="$bench/target/benchmarks.jar"
+if [[ "$build" == 1 ]]; then
+  log "building the benchmarks"
+  (cd .. && mvn -B -q -pl bench -am package -DskipTests)
+fi
+[[ -f "$jar" ]] || { log "missing $jar (build with: mvn -pl bench -am package -DskipTests)"; exit 1; }
+
+export CINCH_BENCH_DIR="${CINCH_BENCH_DIR:-${TMPDIR:-/tmp}}"
+scratch="$CINCH_BENCH_DIR"
+mkdir -p "$scratch"
+fs_type="$(df -PT "$scratch" 2>/dev/null | awk 'NR==2 {print $2}')"
+if [[ "$fs_type" == tmpfs ]]; then
+  log "warning: $scratch is tmpfs: fsync costs nothing there, durability results will be meaningless"
+fi
+load_before="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+started=$(date +%s)
+
+log "profile $profile, stores $stores"
+json="$out/jmh-$profile.json"
+java -cp "$jar" dev.cinch.bench.BenchRunner "$profile" "$json" "$stores" > "$out/jmh-$profile.txt" 2>&1 \
+  || { tail -n 60 "$out/jmh-$profile.txt" >&2; log "a benchmark failed; full output in $out/jmh-$profile.txt"; exit 1; }
+
+log "compression report"
+compression="$out/compression-$profile.json"
+java -cp "$jar" dev.cinch.bench.CompressionReport "$compression" "${compression_opts[@]}"
+
+load_after="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+elapsed=$(( $(date +%s) - started ))
+log "writing $report and $chart"
+java -cp "$jar" dev.cinch.bench.ReportMain --jmh "$json" --compression "$compression" --out "$report" --chart "$chart" \
+  --profile "$profile" --duration "$((elapsed / 60)) min $((elapsed % 60)) s" \
+  --data-dir-fs "$scratch ($fs_type)" \
+  --load "load average (1, 5, 15 min) before: $load_before; after: $load_after" \
+  --notes "$bench/notes.properties"
+log "done in ${elapsed}s: $report"

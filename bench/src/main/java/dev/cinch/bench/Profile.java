@@ -1,0 +1,64 @@
+package dev.cinch.bench;
+
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A benchmark profile: JMH settings plus, per benchmark, which parameter values to run. Per-benchmark values are
+ * why this exists rather than JMH's command line, whose {@code -p} applies one list to every benchmark.
+ *
+ * @param name smoke, quick or full
+ * @param forks JVM forks per configuration
+ * @param warmups warmup iterations
+ * @param warmupTime time per warmup iteration
+ * @param iterations measured iterations (three or more, or JMH gives no error)
+ * @param iterationTime time per measured iteration
+ * @param runs what to run
+ */
+public record Profile(String name, int forks, int warmups, TimeValue warmupTime, int iterations, TimeValue iterationTime,
+                      List<Run> runs) {
+
+    /**
+     * Benchmarks matching {@code include} (a regex over {@code Class.method}) with these parameter values.
+     */
+    public record Run(String include, Map<String, String> params) {
+    }
+
+    /**
+     * The profiles. {@code stores} is the comma-separated list of store names to benchmark ({@code fs} today).
+     */
+    public static Profile named(String name, String stores) {
+        return switch (name) {
+            case "smoke" -> new Profile(name, 1, 0, TimeValue.milliseconds(100), 1, TimeValue.milliseconds(100), List.of(
+                    new Run("StoreAppendBench", Map.of("store", stores, "durability", "none", "chunkBytes", "4096")),
+                    new Run("FileAppendBaselineBench", Map.of("durability", "none", "chunkBytes", "4096")),
+                    new Run("SqliteAppendBaselineBench", Map.of("synchronous", "OFF", "chunkBytes", "4096")),
+                    new Run("StoreReadBench", Map.of("store", stores, "logSize", "1MiB")),
+                    new Run("DecompressSliceBaselineBench", Map.of("logSize", "1MiB")),
+                    new Run("FollowLatencyBench", Map.of("store", stores, "durability", "none")),
+                    new Run("ChunkCodecBench", Map.of("chunkBytes", "4096"))));
+            // Quick: every benchmark and every target, at the sizes that decide the targets; about 45 forks.
+            case "quick" -> new Profile(name, 1, 1, TimeValue.seconds(1), 3, TimeValue.milliseconds(400), List.of(
+                    new Run("StoreAppendBench", Map.of("store", stores, "durability", "fsync,group,none", "chunkBytes", "4096")),
+                    new Run("FileAppendBaselineBench", Map.of("durability", "fsync,group,none", "chunkBytes", "4096")),
+                    new Run("SqliteAppendBaselineBench", Map.of("synchronous", "FULL,OFF", "chunkBytes", "4096")),
+                    new Run("StoreReadBench", Map.of("store", stores, "logSize", "1MiB,1GiB")),
+                    new Run("DecompressSliceBaselineBench", Map.of("logSize", "1MiB,1GiB")),
+                    new Run("FollowLatencyBench.*", Map.of("store", stores, "durability", "fsync,group,none", "writer", "in-process")),
+                    new Run("FollowLatencyBench.*", Map.of("store", stores, "durability", "group", "writer", "child-process")),
+                    new Run("ChunkCodecBench", Map.of("chunkBytes", "4096"))));
+            // Full: every parameter the benchmarks declare.
+            case "full" -> new Profile(name, 1, 2, TimeValue.seconds(1), 3, TimeValue.seconds(2), List.of(
+                    new Run("StoreAppendBench", Map.of("store", stores)),
+                    new Run("FileAppendBaselineBench", Map.of()),
+                    new Run("SqliteAppendBaselineBench", Map.of()),
+                    new Run("StoreReadBench", Map.of("store", stores)),
+                    new Run("DecompressSliceBaselineBench", Map.of()),
+                    new Run("FollowLatencyBench", Map.of("store", stores)),
+                    new Run("ChunkCodecBench", Map.of())));
+            default -> throw new IllegalArgumentException("unknown profile '" + name + "': smoke, quick or full");
+        };
+    }
+}

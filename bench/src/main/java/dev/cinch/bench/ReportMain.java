@@ -1,0 +1,491 @@
+package dev.cinch.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * Turns one run's JMH JSON and compression report into {@code RESULTS.md} and {@code chart.svg}: a table per
+ * benchmark with JMH's error and the ratio to the baseline measured in the same run, the targets with whether each
+ * is met, and the machine and JMH settings.
+ *
+ * <p>Usage: {@code ReportMain --jmh F --compression F --out RESULTS.md --chart chart.svg --profile P
+ * [--data-dir-fs TEXT] [--load TEXT] [--duration TEXT] [--notes notes.properties]}.
+ */
+public final class ReportMain {
+    private static final double APPEND_TARGET = 1.0;
+    private static final double SIZE_GROWTH_TARGET = 1.5;
+    private static final double SPEEDUP_TARGET = 100;
+    private static final double SEALED_RATIO_TARGET = 10.5;
+    private static final double FOLLOW_P99_TARGET_MS = 50;
+    private static final String[] SIZES = {"1MiB", "64MiB", "1GiB"};
+    private static final String[] DURABILITIES = {"fsync", "group", "none"};
+
+    private final List<JmhResult> results;
+    private final JsonNode compression;
+    private final Map<String, String> options;
+    private final List<String> stores;
+    private final StringBuilder md = new StringBuilder();
+    private final List<String[]> targets = new ArrayList<>();
+    /** Why a store misses a target (mechanisms in its code), keyed {@code <target>.<store>}: see notes.properties. */
+    private final Properties notes = new Properties();
+
+    private ReportMain(List<JmhResult> results, JsonNode compression, Map<String, String> options) {
+        this.results = results;
+        this.compression = compression;
+        this.options = options;
+        this.stores = new ArrayList<>(new TreeSet<>(results.stream()
+                .filter(r -> r.params().containsKey("store")).map(r -> r.param("store")).toList()));
+    }
+
+    public static void main(String[] args) throws IOException {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        ObjectMapper json = new ObjectMapper();
+        List<JmhResult> results = new ArrayList<>();
+        for (JsonNode node : json.readTree(Path.of(require(options, "jmh")).toFile())) {
+            results.add(JmhResult.of(node));
+        }
+        Path compressionFile = Path.of(require(options, "compression"));
+        JsonNode compression = Files.exists(compressionFile) ? json.readTree(compressionFile.toFile()) : null;
+        ReportMain report = new ReportMain(results, compression, options);
+        if (options.containsKey("notes")) {
+            try (Reader in = Files.newBufferedReader(Path.of(options.get("notes")))) {
+                report.notes.load(in);
+            }
+        }
+        Files.writeString(Path.of(require(options, "out")), report.markdown(json.readTree(Path.of(options.get("jmh")).toFile())));
+        Files.writeString(Path.of(require(options, "chart")), report.chart());
+    }
+
+    private static String require(Map<String, String> options, String key) {
+        return Objects.requireNonNull(options.get(key), "missing --" + key);
+    }
+
+    private String why(String target, String store) {
+        String bare = store.contains(" (") ? store.substring(0, store.indexOf(" (")) : store;
+        return notes.getProperty(target + "." + bare, "(no note for this store in notes.properties)");
+    }
+
+    // ---- lookups ---------------------------------------------------------------------------------------------
+
+    private Optional<JmhResult> find(String benchmark, Predicate<JmhResult> match) {
+        return results.stream().filter(r -> r.benchmark().equals(benchmark) && match.test(r)).findFirst();
+    }
+
+    private static Predicate<JmhResult> params(String... kv) {
+        return r -> {
+            for (int i = 0; i < kv.length; i += 2) {
+                if (!r.param(kv[i]).equals(kv[i + 1])) {
+                    return false;
+                }
+            }
+            return true;
+        };
+    }
+
+    private static String sqliteSync(String durability) {
+        return durability.equals("none") ? "OFF" : "FULL";
+    }
+
+    private static String jobsMethod(int jobs) {
+        return jobs == 1 ? "job1" : "jobs32";
+    }
+
+    private static String kib(int bytes) {
+        return bytes >= 1024 ? (bytes / 1024) + " KiB" : bytes + " B";
+    }
+
+    // ---- markdown --------------------------------------------------------------------------------------------
+
+    private String markdown(JsonNode rawJmh) {
+        String body = appendSection() + readSection() + followSection() + codecSection() + compressionSection();
+        md.append("# Benchmark results\n\n");
+        md.append("Generated by `bench/run.sh --").append(options.getOrDefault("profile", "?"))
+                .append("`; do not edit by hand. How to run and what each benchmark measures: [README.md](README.md).\n\n");
+        md.append("![Stores against baselines](chart.svg)\n\n");
+        md.append("[Chart: stores against baselines, same run](chart.svg)\n\n");
+        md.append(machineSection(rawJmh));
+        md.append("## Targets\n\n");
+        md.append("| target | measured | met? | why, when missed |\n|---|---|---|---|\n");
+        for (String[] t : targets) {
+            md.append("| ").append(t[0]).append(" | ").append(t[1]).append(" | ").append(t[2]).append(" | ")
+                    .append(t[2].contains("missed") && t.length > 3 ? t[3] : "").append(" |\n");
+        }
+        md.append("\nThe fixes suggested for the store, with their measured effect: [README.md](README.md#what-the-numbers-say).\n\n");
+        md.append(body);
+        return md.toString();
+    }
+
+    private String machineSection(JsonNode rawJmh) {
+        StringBuilder s = new StringBuilder("## Run\n\n");
+        JsonNode first = rawJmh.size() > 0 ? rawJmh.get(0) : null;
+        s.append("| | |\n|---|---|\n");
+        s.append("| date | ").append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))).append(" |\n");
+        s.append("| profile | ").append(options.getOrDefault("profile", "?")).append(" (wall time ")
+                .append(options.getOrDefault("duration", "?")).append(") |\n");
+        s.append("| CPUs (nproc) | ").append(Runtime.getRuntime().availableProcessors()).append(" |\n");
+        s.append("| CPU model | ").append(MachineInfo.cpuModel()).append(" |\n");
+        s.append("| memory | ").append(MachineInfo.memory()).append(" |\n");
+        s.append("| OS | ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version")).append(" |\n");
+        if (first != null) {
+            s.append("| JVM | ").append(first.get("vmName").asText()).append(' ').append(first.get("jdkVersion").asText())
+                    .append(" (").append(first.get("vmVersion").asText()).append(") |\n");
+            s.append("| JMH | ").append(first.get("jmhVersion").asText()).append("; forks ").append(first.get("forks").asInt())
+                    .append(", warmup ").append(first.get("warmupIterations").asInt()).append(" × ").append(first.get("warmupTime").asText())
+                    .append(", measurement ").append(first.get("measurementIterations").asInt()).append(" × ")
+                    .append(first.get("measurementTime").asText()).append("; error = 99.9% confidence half-width |\n");
+        }
+        s.append("| data folder | ").append(options.getOrDefault("data-dir-fs", "?")).append(" |\n");
+        s.append("| corpus | ").append(compression == null ? "?" : (compression.get("realCorpus").asBoolean()
+                ? "real CI logs (" + compression.get("logs").asInt() + " logs, " + ReportFormat.number(
+                compression.get("columns").get(0).get("rawBytes").asDouble() / (1 << 20)) + " MiB) from CINCH_CORPUS_DIR"
+                : "generated CI-like corpus (CINCH_CORPUS_DIR unset)")).append(" |\n");
+        s.append("| machine load | ").append(options.getOrDefault("load", "?")).append(" |\n\n");
+        s.append("The machine is shared with other builds, so absolute numbers move between runs; every comparison "
+                + "below is a ratio of two results measured in this same run, which is what to rely on.\n\n");
+        return s.toString();
+    }
+
+    private String appendSection() {
+        StringBuilder s = new StringBuilder("## Append (operations per second, higher is better)\n\n");
+        s.append("Each JMH thread is one job appending its own log. Baselines at the same durability: plain file "
+                + "(uncompressed `FileChannel`, same fsync cadence), SQLite seed layout (one autocommit `INSERT` of a "
+                + "TEXT chunk) and SQLite one row per line (SQLite `synchronous=FULL` for fsync and group, `OFF` for none). "
+                + "Ratios are store / baseline.\n\n");
+        List<Double> plainRatios = new ArrayList<>();
+        String worst = "";
+        double worstRatio = Double.MAX_VALUE;
+        for (String store : stores) {
+            s.append("| store | durability | chunk | jobs | store ops/s | MB/s | plain file ops/s | store / plain | "
+                    + "SQLite chunk ops/s | store / SQLite chunk | SQLite line ops/s | store / SQLite line |\n");
+            s.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            for (String d : DURABILITIES) {
+                for (int chunk : new int[] {512, 4096, 65536}) {
+                    for (int jobs : new int[] {1, 32}) {
+                        String c = Integer.toString(chunk);
+                        Optional<JmhResult> st = find("StoreAppendBench." + jobsMethod(jobs), params("store", store, "durability", d, "chunkBytes", c));
+                        if (st.isEmpty()) {
+                            continue;
+                        }
+                        Optional<JmhResult> plain = find("FileAppendBaselineBench." + jobsMethod(jobs), params("durability", d, "chunkBytes", c));
+                        Optional<JmhResult> sqlChunk = find("SqliteAppendBaselineBench." + jobsMethod(jobs),
+                                params("layout", "chunk", "synchronous", sqliteSync(d), "chunkBytes", c));
+                        Optional<JmhResult> sqlLine = find("SqliteAppendBaselineBench." + jobsMethod(jobs),
+                                params("layout", "line", "synchronous", sqliteSync(d), "chunkBytes", c));
+                        double score = st.get().score();
+                        double rPlain = plain.map(p -> score / p.score()).orElse(Double.NaN);
+                        if (!Double.isNaN(rPlain)) {
+                            plainRatios.add(rPlain);
+                            if (rPlain < worstRatio) {
+                                worstRatio = rPlain;
+                                worst = d + ", " + kib(chunk) + ", " + jobs + (jobs == 1 ? " job" : " jobs");
+                            }
+                        }
+                        s.append("| ").append(store).append(" | ").append(d).append(" | ").append(kib(chunk)).append(" | ").append(jobs)
+                                .append(" | ").append(ReportFormat.scoreWithError(st.get()))
+                                .append(" | ").append(ReportFormat.number(score * chunk / 1e6))
+                                .append(" | ").append(ReportFormat.scoreWithError(plain.orElse(null)))
+                                .append(" | **").append(ReportFormat.ratio(rPlain)).append("**")
+                                .append(" | ").append(ReportFormat.scoreWithError(sqlChunk.orElse(null)))
+                                .append(" | ").append(ReportFormat.ratio(sqlChunk.map(p -> score / p.score()).orElse(Double.NaN)))
+                                .append(" | ").append(ReportFormat.scoreWithError(sqlLine.orElse(null)))
+                                .append(" | ").append(ReportFormat.ratio(sqlLine.map(p -> score / p.score()).orElse(Double.NaN)))
+                                .append(" |\n");
+                    }
+                }
+            }
+            s.append('\n');
+            long met = plainRatios.stream().filter(r -> r >= APPEND_TARGET).count();
+            targets.add(new String[] {store + " append ≥ 1.0x the plain-file baseline at the same fsync cadence",
+                plainRatios.isEmpty() ? "not measured" : met + " of " + plainRatios.size() + " configurations ≥ 1.0x; worst "
+                    + ReportFormat.ratio(worstRatio) + " (" + worst + ")" + perDurability(store),
+                plainRatios.isEmpty() ? "not measured" : met == plainRatios.size() ? "**met**"
+                    : "**missed** (worst by " + ReportFormat.ratio(APPEND_TARGET / worstRatio) + ")",
+                why("append", store)});
+            plainRatios.clear();
+            worstRatio = Double.MAX_VALUE;
+        }
+        return s.toString();
+    }
+
+    /** Geometric mean of store / plain per durability, to show where the store wins and loses. */
+    private String perDurability(String store) {
+        StringBuilder s = new StringBuilder("; geometric mean by durability:");
+        for (String d : DURABILITIES) {
+            double logSum = 0;
+            int n = 0;
+            for (JmhResult r : results) {
+                if (r.benchmark().startsWith("StoreAppendBench.") && r.param("store").equals(store) && r.param("durability").equals(d)) {
+                    Optional<JmhResult> plain = find("FileAppendBaselineBench." + r.benchmark().split("\\.")[1],
+                            params("durability", d, "chunkBytes", r.param("chunkBytes")));
+                    if (plain.isPresent()) {
+                        logSum += Math.log(r.score() / plain.get().score());
+                        n++;
+                    }
+                }
+            }
+            if (n > 0) {
+                s.append(' ').append(d).append(' ').append(ReportFormat.ratio(Math.exp(logSum / n)));
+            }
+        }
+        return s.toString();
+    }
+
+    private String readSection() {
+        StringBuilder s = new StringBuilder("## Range reads (microseconds per read, lower is better)\n\n");
+        s.append("Logs built by concatenating corpus logs in 4 KiB chunks. `range64k`: 64 KiB at a random offset; "
+                + "`tail100`: the last 100 lines; `pageFromSeq`: 100 chunks from a random seq. Baseline: the same log as "
+                + "one zstd stream, decompressed whole and then sliced (no baseline for pages: a plain stream has no chunks). "
+                + "\"vs 1 MiB\" is this read's time over the same read on the 1 MiB log (target ≤ 1.5x at 1 GiB); "
+                + "\"speedup\" is baseline time over store time (target ≥ 100x at 1 GiB).\n\n");
+        for (String store : stores) {
+            s.append("| store | form | op | log | µs/read | vs 1 MiB | decompress-then-slice µs | speedup |\n");
+            s.append("|---|---|---|---|---|---|---|---|\n");
+            List<String> growth = new ArrayList<>();
+            List<String> speedups = new ArrayList<>();
+            boolean growthMet = true;
+            boolean speedupMet = true;
+            boolean measured1g = false;
+            for (String form : new String[] {"open", "sealed"}) {
+                for (String op : new String[] {"range64k", "tail100", "pageFromSeq"}) {
+                    Optional<JmhResult> small = find("StoreReadBench." + op, params("store", store, "form", form, "logSize", "1MiB"));
+                    for (String size : SIZES) {
+                        Optional<JmhResult> r = find("StoreReadBench." + op, params("store", store, "form", form, "logSize", size));
+                        if (r.isEmpty()) {
+                            continue;
+                        }
+                        Optional<JmhResult> base = find("DecompressSliceBaselineBench." + op, params("logSize", size));
+                        double vsSmall = small.map(x -> r.get().score() / x.score()).orElse(Double.NaN);
+                        double speedup = base.map(b -> b.score() / r.get().score()).orElse(Double.NaN);
+                        s.append("| ").append(store).append(" | ").append(form).append(" | ").append(op).append(" | ").append(size)
+                                .append(" | ").append(ReportFormat.scoreWithError(r.get()))
+                                .append(" | ").append(ReportFormat.ratio(vsSmall))
+                                .append(" | ").append(ReportFormat.scoreWithError(base.orElse(null)))
+                                .append(" | ").append(ReportFormat.ratio(speedup)).append(" |\n");
+                        if (size.equals("1GiB") && !op.equals("pageFromSeq")) {
+                            measured1g = true;
+                            growth.add(form + " " + op + " " + ReportFormat.ratio(vsSmall));
+                            growthMet &= vsSmall <= SIZE_GROWTH_TARGET;
+                            speedups.add(form + " " + op + " " + ReportFormat.ratio(speedup));
+                            speedupMet &= speedup >= SPEEDUP_TARGET;
+                        }
+                    }
+                }
+            }
+            s.append('\n');
+            targets.add(new String[] {store + ": 64 KiB range / last 100 lines on a 1 GiB log within 1.5x of the same read on 1 MiB",
+                measured1g ? String.join("; ", growth) : "1 GiB not measured in this profile (run --full)",
+                measured1g ? (growthMet ? "**met**" : "**missed**") : "not measured", why("read-growth", store)});
+            targets.add(new String[] {store + ": same reads on 1 GiB ≥ 100x faster than decompress-then-slice",
+                measured1g ? String.join("; ", speedups) : "1 GiB not measured in this profile (run --full)",
+                measured1g ? (speedupMet ? "**met**" : "**missed**") : "not measured", why("read-speedup", store)});
+        }
+        return s.toString();
+    }
+
+    private String followSection() {
+        StringBuilder s = new StringBuilder("## Follow latency (append start → chunk in the follower, milliseconds)\n\n");
+        s.append("JMH SampleTime: every append is one sample. The writer appends in this JVM (`in-process`) or in a child "
+                + "JVM told over a pipe (`child-process`, the follower learns of the append through the filesystem's "
+                + "change notifications). Includes the append's durability wait: a chunk is published once acknowledged.\n\n");
+        s.append("| store | durability | writer | samples | mean ± error | p50 | p90 | p99 | p99.9 | max |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        for (String store : stores) {
+            List<String> p99s = new ArrayList<>();
+            boolean met = true;
+            boolean any = false;
+            for (String d : DURABILITIES) {
+                for (String w : new String[] {"in-process", "child-process"}) {
+                    Optional<JmhResult> r = find("FollowLatencyBench.appendToFollower", params("store", store, "durability", d, "writer", w));
+                    if (r.isEmpty()) {
+                        continue;
+                    }
+                    JmhResult x = r.get();
+                    double scale = unitToMillis(x.unit());
+                    s.append("| ").append(store).append(" | ").append(d).append(" | ").append(w).append(" | ").append(x.samples())
+                            .append(" | ").append(ReportFormat.number(x.score() * scale)).append(" ± ")
+                            .append(ReportFormat.number(x.error() * scale));
+                    for (double p : new double[] {50.0, 90.0, 99.0, 99.9, 100.0}) {
+                        s.append(" | ").append(ReportFormat.number(x.percentile(p) * scale));
+                    }
+                    s.append(" |\n");
+                    if (w.equals("in-process")) {
+                        any = true;
+                        double p99 = x.percentile(99.0) * scale;
+                        p99s.add(d + " " + ReportFormat.number(p99) + " ms");
+                        met &= p99 <= FOLLOW_P99_TARGET_MS;
+                    }
+                }
+            }
+            targets.add(new String[] {store + ": follow latency p99 ≤ 50 ms in process",
+                any ? "p99 " + String.join(", ", p99s) : "not measured", any ? (met ? "**met**" : "**missed**") : "not measured",
+                why("follow", store)});
+        }
+        return s.append('\n').toString();
+    }
+
+    private static double unitToMillis(String unit) {
+        return switch (unit) {
+            case "ns/op" -> 1e-6;
+            case "us/op" -> 1e-3;
+            case "ms/op" -> 1;
+            case "s/op" -> 1e3;
+            default -> Double.NaN;
+        };
+    }
+
+    private String codecSection() {
+        StringBuilder s = new StringBuilder("## Chunk compression: gzip against zstd (microseconds per chunk, lower is better)\n\n");
+        s.append("JDK DEFLATE level 6 (gzip's default) against zstd level 3 (the stores' chunk level) on single chunks of "
+                + "real logs. Sizes are in the compression report below.\n\n");
+        s.append("| chunk | op | zstd -3 µs | gzip -6 µs | gzip / zstd | zstd MB/s |\n|---|---|---|---|---|---|\n");
+        for (String chunk : new String[] {"4096", "65536"}) {
+            for (String op : new String[] {"compressChunk", "decompressChunk"}) {
+                Optional<JmhResult> z = find("ChunkCodecBench." + op, params("codec", "zstd-3", "chunkBytes", chunk));
+                Optional<JmhResult> g = find("ChunkCodecBench." + op, params("codec", "gzip-6", "chunkBytes", chunk));
+                if (z.isEmpty() && g.isEmpty()) {
+                    continue;
+                }
+                s.append("| ").append(kib(Integer.parseInt(chunk))).append(" | ").append(op)
+                        .append(" | ").append(ReportFormat.scoreWithError(z.orElse(null)))
+                        .append(" | ").append(ReportFormat.scoreWithError(g.orElse(null)))
+                        .append(" | ").append(ReportFormat.ratio(z.isPresent() && g.isPresent() ? g.get().score() / z.get().score() : Double.NaN))
+                        .append(" | ").append(z.map(x -> ReportFormat.number(Integer.parseInt(chunk) / x.score())).orElse("—"))
+                        .append(" |\n");
+            }
+        }
+        return s.append('\n').toString();
+    }
+
+    private String compressionSection() {
+        StringBuilder s = new StringBuilder("## Compression on the corpus\n\n");
+        if (compression == null) {
+            targets.add(new String[] {"sealed (archive) ratio ≥ 10.5x on the corpus, seekable", "not measured", "not measured"});
+            return s.append("Not run in this profile.\n\n").toString();
+        }
+        s.append("Totals over every corpus log (raw bytes / stored bytes), and the spread of the per-log ratio. Store "
+                + "sizes are `LogStat.storedBytes` (open: chunk file and index; sealed: the seekable archive). ")
+                .append(compression.get("zstdVersion").asText()).append(".\n\n");
+        s.append("| form | raw bytes | stored bytes | ratio | per-log min | median | max |\n|---|---|---|---|---|---|---|\n");
+        for (JsonNode c : compression.get("columns")) {
+            s.append("| ").append(c.get("name").asText()).append(" | ").append(String.format(Locale.ROOT, "%,d", c.get("rawBytes").asLong()))
+                    .append(" | ").append(String.format(Locale.ROOT, "%,d", c.get("storedBytes").asLong()))
+                    .append(" | **").append(ReportFormat.ratio(c.get("ratio").asDouble())).append("**")
+                    .append(" | ").append(ReportFormat.ratio(c.get("minLogRatio").asDouble()))
+                    .append(" | ").append(ReportFormat.ratio(c.get("medianLogRatio").asDouble()))
+                    .append(" | ").append(ReportFormat.ratio(c.get("maxLogRatio").asDouble())).append(" |\n");
+        }
+        s.append('\n');
+        for (JsonNode check : compression.get("seekableChecks")) {
+            s.append("- Seekable: ").append(check.asText()).append('\n');
+        }
+        if (compression.has("sealTimes")) {
+            for (JsonNode t : compression.get("sealTimes")) {
+                s.append("- Seal time: ").append(t.asText()).append('\n');
+            }
+        }
+        s.append('\n');
+        for (JsonNode c : compression.get("columns")) {
+            String name = c.get("name").asText();
+            if (!name.endsWith(" sealed (archive)")) {
+                continue;
+            }
+            String store = name.substring(0, name.length() - " sealed (archive)".length());
+            boolean seekable = false;
+            for (JsonNode check : compression.get("seekableChecks")) {
+                seekable |= check.asText().startsWith(store + " sealed:") && check.asText().endsWith("all byte-exact");
+            }
+            double ratio = c.get("ratio").asDouble();
+            targets.add(new String[] {store + ": sealed (archive) ratio ≥ 10.5x on the corpus while staying seekable",
+                ReportFormat.ratio(ratio) + (seekable ? ", random range reads byte-exact" : ", seekability check FAILED"),
+                ratio >= SEALED_RATIO_TARGET && seekable ? "**met**"
+                    : "**missed** (by " + ReportFormat.number((SEALED_RATIO_TARGET / ratio - 1) * 100) + "%: needs "
+                    + ReportFormat.number((1 - ratio / SEALED_RATIO_TARGET) * 100) + "% fewer stored bytes)",
+                why("sealed-ratio", store)});
+        }
+        return s.toString();
+    }
+
+    // ---- chart -----------------------------------------------------------------------------------------------
+
+    private String chart() {
+        SvgBarChart chart = new SvgBarChart("Stores against baselines, measured in the same run (log scales)");
+        List<SvgBarChart.Bar> append = new ArrayList<>();
+        for (JmhResult r : results) {
+            String b = r.benchmark();
+            String jobs = b.endsWith("jobs32") ? "32 jobs" : "1 job";
+            if (b.startsWith("StoreAppendBench.")) {
+                append.add(new SvgBarChart.Bar(r.param("durability") + " " + kib(Integer.parseInt(r.param("chunkBytes"))) + " " + jobs,
+                        r.param("store"), r.score()));
+            } else if (b.startsWith("FileAppendBaselineBench.")) {
+                append.add(new SvgBarChart.Bar(r.param("durability") + " " + kib(Integer.parseInt(r.param("chunkBytes"))) + " " + jobs,
+                        "plain file", r.score()));
+            } else if (b.startsWith("SqliteAppendBaselineBench.")) {
+                for (String d : DURABILITIES) {
+                    if (sqliteSync(d).equals(r.param("synchronous"))) {
+                        append.add(new SvgBarChart.Bar(d + " " + kib(Integer.parseInt(r.param("chunkBytes"))) + " " + jobs,
+                                "SQLite " + r.param("layout"), r.score()));
+                    }
+                }
+            }
+        }
+        append.sort((x, y) -> Integer.compare(groupOrder(x.group()), groupOrder(y.group())));
+        chart.add(new SvgBarChart.Panel("Append throughput (ops/s, higher is better), by durability, chunk size and concurrent jobs",
+                "appends per second", append));
+        List<SvgBarChart.Bar> reads = new ArrayList<>();
+        for (String op : new String[] {"range64k", "tail100"}) {
+            for (String size : SIZES) {
+                for (JmhResult r : results) {
+                    if (r.benchmark().equals("StoreReadBench." + op) && r.param("logSize").equals(size)) {
+                        reads.add(new SvgBarChart.Bar(op + " " + size, r.param("store") + " " + r.param("form"), r.score()));
+                    } else if (r.benchmark().equals("DecompressSliceBaselineBench." + op) && r.param("logSize").equals(size)) {
+                        reads.add(new SvgBarChart.Bar(op + " " + size, "decompress-then-slice", r.score()));
+                    }
+                }
+            }
+        }
+        chart.add(new SvgBarChart.Panel("Reads (µs per read, lower is better), by operation and log size", "µs per read", reads));
+        List<SvgBarChart.Bar> follow = new ArrayList<>();
+        for (JmhResult r : results) {
+            if (r.benchmark().equals("FollowLatencyBench.appendToFollower")) {
+                follow.add(new SvgBarChart.Bar(r.param("store") + " " + r.param("durability") + " " + r.param("writer"),
+                        "p50", r.percentile(50.0) * unitToMillis(r.unit())));
+                follow.add(new SvgBarChart.Bar(r.param("store") + " " + r.param("durability") + " " + r.param("writer"),
+                        "p99", r.percentile(99.0) * unitToMillis(r.unit())));
+            }
+        }
+        chart.add(new SvgBarChart.Panel("Follow latency (ms, lower is better; target p99 ≤ 50 ms in process)", "milliseconds", follow));
+        return chart.render();
+    }
+
+    private static int groupOrder(String group) {
+        String[] p = group.split(" ");
+        int d = List.of(DURABILITIES).indexOf(p[0]);
+        int size = switch (p[1]) {
+            case "512" -> 0;
+            case "4" -> 1;
+            default -> 2;
+        };
+        int jobs = group.endsWith("32 jobs") ? 1 : 0;
+        return d * 100 + size * 10 + jobs;
+    }
+}

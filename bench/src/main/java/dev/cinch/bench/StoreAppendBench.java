@@ -1,0 +1,127 @@
+package dev.cinch.bench;
+
+import dev.cinch.logs.JobId;
+import dev.cinch.logs.LogChunk;
+import dev.cinch.logs.LogStore;
+import dev.cinch.logs.LogStream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+
+import java.nio.file.Path;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Appends of real log chunks to a store found by name, at each durability the store offers. Each JMH thread is one
+ * job writing its own log (a worker streaming a build), so {@code jobs32} is 32 builds logging at once. Score:
+ * appends per second; compare with {@link FileAppendBaselineBench} at the same durability, chunk size and jobs.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class StoreAppendBench {
+    /** A job's log is closed after this many raw bytes and the thread moves to a new job, bounding file sizes. */
+    static final long ROTATE_BYTES = 16L << 20;
+
+    /**
+     * A provider name, optionally with one setting to compare ({@code fs:fs.archive-frame-size=256KiB}); see
+     * {@link StoreSpec#parse}. JMH splits {@code -p} values at commas, so one setting per value.
+     */
+    @Param({"fs"})
+    public String store;
+
+    @Param({"fsync", "group", "none"})
+    public String durability;
+
+    @Param({"512", "4096", "65536"})
+    public int chunkBytes;
+
+    Path dataDir;
+    LogStore logStore;
+    CorpusBytes corpus;
+    final AtomicInteger jobNumbers = new AtomicInteger();
+    /** Logs the threads have finished with; deleted between iterations (here, not per thread: no thread appends then). */
+    final Queue<JobId> finished = new ConcurrentLinkedQueue<>();
+
+    @Setup(Level.Trial)
+    public void openStore() {
+        corpus = CorpusBytes.load();
+        dataDir = BenchDirs.newScratch("append-" + store);
+        logStore = StoreSpec.parse(store, durability).open(dataDir);
+    }
+
+    /** Deletes finished logs outside the measured time, so that the disk does not fill up. */
+    @TearDown(Level.Iteration)
+    public void dropFinished() {
+        for (JobId job = finished.poll(); job != null; job = finished.poll()) {
+            logStore.delete(job);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void closeStore() {
+        logStore.close();
+        BenchDirs.deleteTree(dataDir);
+    }
+
+    /** One job per thread: its id, next seq and its slice of the corpus. */
+    @State(Scope.Thread)
+    public static class Job {
+        ChunkFeed feed;
+        JobId id;
+        long seq;
+        long bytes;
+        StoreAppendBench bench;
+
+        @Setup(Level.Trial)
+        public void start(StoreAppendBench bench) {
+            this.bench = bench;
+            int n = bench.jobNumbers.getAndIncrement();
+            // Threads start at different corpus offsets so that 32 jobs do not write identical bytes.
+            feed = bench.corpus.feed(bench.chunkBytes, (long) n * 7_919 * bench.chunkBytes);
+            nextJob();
+        }
+
+        void nextJob() {
+            if (id != null) {
+                bench.finished.add(id);
+            }
+            id = JobId.of("append-" + bench.jobNumbers.getAndIncrement());
+            seq = 0;
+            bytes = 0;
+        }
+
+        /** Appends the next chunk, first moving to a new job when this one is full. */
+        void appendNext(LogStore store) {
+            if (bytes >= ROTATE_BYTES) {
+                nextJob();
+            }
+            byte[] data = feed.next();
+            bytes += data.length;
+            store.append(id, new LogChunk(seq++, LogStream.STDOUT, System.currentTimeMillis(), data));
+        }
+    }
+
+    @Benchmark
+    @Threads(1)
+    public void job1(Job job) {
+        job.appendNext(logStore);
+    }
+
+    @Benchmark
+    @Threads(32)
+    public void jobs32(Job job) {
+        job.appendNext(logStore);
+    }
+}
