@@ -131,7 +131,7 @@ public final class ReportMain {
             md.append("| ").append(t[0]).append(" | ").append(t[1]).append(" | ").append(t[2]).append(" | ")
                     .append(t[2].contains("missed") && t.length > 3 ? t[3] : "").append(" |\n");
         }
-        md.append("\nThe fixes suggested for the store, with their measured effect: [README.md](README.md#what-the-numbers-say).\n\n");
+        md.append("\nWhat the numbers say, the store fixes they led to and the levers left: [README.md](README.md#what-the-numbers-say).\n\n");
         md.append(body);
         return md.toString();
     }
