@@ -4,7 +4,6 @@ import dev.cinch.metadata.SchemaStatus;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,17 +13,9 @@ import java.util.concurrent.Callable;
 /** {@code cinchlog db ...}: looking at the metadata database itself. */
 @Command(name = "db", description = "Inspect the metadata database.",
         subcommands = {DbCommand.Status.class, CommandLine.HelpCommand.class})
-final class DbCommand implements Callable<Integer> {
+final class DbCommand extends CommandGroup {
     @ParentCommand
     Cinchlog cli;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: status");
-    }
 
     @Command(name = "status", description = {"Show the metadata database's schema status; changes nothing.",
             "Dialect, location (never a password), schema version, the latest version this build knows, and",

@@ -6,7 +6,6 @@ import dev.cinch.metadata.KeyRotationReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,17 +14,9 @@ import java.util.concurrent.Callable;
 /** {@code cinchlog keys ...}: the encryption keys of secret columns. */
 @Command(name = "keys", description = "Manage the encryption keys of stored secrets.",
         subcommands = {KeysCommand.Rotate.class, CommandLine.HelpCommand.class})
-final class KeysCommand implements Callable<Integer> {
+final class KeysCommand extends CommandGroup {
     @ParentCommand
     Cinchlog cli;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: rotate");
-    }
 
     @Command(name = "rotate", description = {"Re-encrypt every stored secret with the current key.",
             "The current key is CINCH_ENCRYPTION_KEY; older values are read with the keys in",

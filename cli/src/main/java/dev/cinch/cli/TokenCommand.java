@@ -13,7 +13,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,20 +28,12 @@ import java.util.concurrent.Callable;
         footer = {"", "The metadata database is migrated automatically on first use."},
         subcommands = {TokenCommand.Create.class, TokenCommand.Verify.class, TokenCommand.Revoke.class,
             TokenCommand.Ls.class, CommandLine.HelpCommand.class})
-final class TokenCommand implements Callable<Integer> {
+final class TokenCommand extends CommandGroup {
     /** Longer than any raw token; more on stdin is not a token and is not read further. */
     private static final int MAX_TOKEN_CHARS = 512;
 
     @ParentCommand
     Cinchlog cli;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: create, verify, revoke or ls");
-    }
 
     private void write(String text) throws IOException {
         cli.out.write(text.getBytes(StandardCharsets.UTF_8));
