@@ -321,6 +321,25 @@ public abstract class AbstractLogStoreContractTest {
     }
 
     @Test
+    void tailOverTheReadLimitIsRefusedNotMaterialised() {
+        JobId j = job("huge-line");
+        byte[] piece = new byte[LogStore.MAX_CHUNK_BYTES];
+        Arrays.fill(piece, (byte) 'x');
+        int chunks = LogStore.MAX_READ_BYTES / LogStore.MAX_CHUNK_BYTES + 1;
+        for (int i = 0; i < chunks; i++) {
+            store.append(j, new LogChunk(i, LogStream.STDOUT, i, piece)); // one line longer than one read may return
+        }
+        for (boolean sealed : new boolean[] {false, true}) {
+            if (sealed) {
+                store.seal(j);
+            }
+            assertThatThrownBy(() -> store.readTailLines(j, 1)).as("sealed %s", sealed)
+                    .isInstanceOf(InvalidRangeException.class).hasMessageContaining("huge-line");
+            assertThat(store.readRange(j, (long) chunks * piece.length - 10, 100)).hasSize(10);
+        }
+    }
+
+    @Test
     void readsOfMissingLogsFailWithNotFound() {
         JobId j = job("nobody");
         assertThat(store.exists(j)).isFalse();
