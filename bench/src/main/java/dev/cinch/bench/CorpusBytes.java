@@ -38,4 +38,12 @@ public record CorpusBytes(byte[] bytes, boolean real, int fingerprint) {
     public ChunkFeed feed(int chunkBytes, long startOffset) {
         return new ChunkFeed(bytes, chunkBytes, startOffset);
     }
+
+    /**
+     * The bytes job {@code jobNumber} appends: each job starts at its own corpus offset so that 32 jobs do not
+     * write identical bytes, and a store and its baselines feed job N exactly the same bytes.
+     */
+    public ChunkFeed feedForJob(int chunkBytes, int jobNumber) {
+        return feed(chunkBytes, (long) jobNumber * 7_919 * chunkBytes);
+    }
 }

@@ -85,7 +85,7 @@ public class FileAppendBaselineBench {
         public void start(FileAppendBaselineBench bench) throws IOException {
             this.bench = bench;
             int n = bench.fileNumbers.getAndIncrement();
-            feed = bench.corpus.feed(bench.chunkBytes, (long) n * 7_919 * bench.chunkBytes);
+            feed = bench.corpus.feedForJob(bench.chunkBytes, n);
             nextFile();
         }
 

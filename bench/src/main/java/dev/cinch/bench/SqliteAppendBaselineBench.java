@@ -104,7 +104,7 @@ public class SqliteAppendBaselineBench {
         public void start(SqliteAppendBaselineBench bench) {
             this.bench = bench;
             int n = bench.jobNumbers.getAndIncrement();
-            feed = bench.corpus.feed(bench.chunkBytes, (long) n * 7_919 * bench.chunkBytes);
+            feed = bench.corpus.feedForJob(bench.chunkBytes, n);
             jobId = "job-" + n;
         }
 

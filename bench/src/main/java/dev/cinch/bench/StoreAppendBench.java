@@ -88,8 +88,7 @@ public class StoreAppendBench {
         public void start(StoreAppendBench bench) {
             this.bench = bench;
             int n = bench.jobNumbers.getAndIncrement();
-            // Threads start at different corpus offsets so that 32 jobs do not write identical bytes.
-            feed = bench.corpus.feed(bench.chunkBytes, (long) n * 7_919 * bench.chunkBytes);
+            feed = bench.corpus.feedForJob(bench.chunkBytes, n);
             nextJob();
         }
 
