@@ -9,6 +9,12 @@ public class LogSealedException extends LogStoreException {
         this.seq = seq;
     }
 
+    /** The log is sealed, so {@code operation} (e.g. "take the writer role") cannot happen; {@link #seq()} is -1. */
+    public LogSealedException(JobId job, String operation) {
+        super(job, "log is sealed; cannot " + operation);
+        this.seq = -1;
+    }
+
     public long seq() {
         return seq;
     }

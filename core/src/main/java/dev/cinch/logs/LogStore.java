@@ -11,20 +11,29 @@ import java.util.List;
  * <h2>Writing</h2>
  * A log is <em>open</em> from its first append until {@link #seal}; then it is immutable. Appends follow the seq
  * protocol: the first chunk has seq 0 and each next chunk has the previous seq + 1. Because workers retry over
- * unreliable networks, a chunk whose seq is already stored with identical stream and bytes is accepted as a no-op;
- * the same seq with other bytes is a {@link ChunkConflictException}; a seq beyond the next expected one is a
- * {@link SequenceGapException} naming the seq to resend from. One writer per log at a time; different logs may be
- * appended concurrently from any number of threads.
+ * unreliable networks, a chunk whose seq is already stored with identical stream and bytes is accepted as a no-op,
+ * whatever its timestamp (a retry may be stamped anew; the first timestamp stays); the same seq with other bytes or
+ * another stream is a {@link ChunkConflictException}; a seq beyond the next expected one is a
+ * {@link SequenceGapException} naming the seq to resend from.
+ *
+ * <h2>One writer per log</h2>
+ * At most one store instance (in any process, on any server) writes a log at a time. The instance that appends to a
+ * log, or holds a {@link #openWriter} session on it, holds its writer role; another instance that tries to append
+ * gets {@link LogLockedException} at once, never a lost or interleaved chunk. Within one instance any number of
+ * threads may append to different logs concurrently. Each backend documents how it enforces the role (a file lock,
+ * a database row lock, conditional object writes) and when a role held by a dead process is released.
  *
  * <h2>Reading</h2>
- * Reads may run concurrently with the writer. A read of an open log sees a consistent prefix: every chunk it
- * returns was acknowledged, and no chunk after a missing one is returned. Reads never return bytes that failed a
- * check; they throw {@link CorruptLogException} instead. The cost of a range read, a tail read or a page of chunks
- * depends on the size of the answer, not on the size of the log (backends keep indexes; they do not scan).
+ * Reads may run concurrently with the writer, in this or any other instance. A read of an open log sees a consistent
+ * prefix: every chunk it returns is stored, and no chunk after a missing one is returned. Reads never change what is
+ * stored (no repair, no truncation), never return bytes that failed a check (they throw
+ * {@link CorruptLogException} naming the job and seq or offset instead), and never present a shorter log than the
+ * one stored as a success. The cost of a range read, a tail read, a page of chunks or a stat depends on the size of
+ * the answer, not on the size of the log (backends keep indexes; they do not scan).
  *
  * <h2>Errors</h2>
  * Every method throws {@link LogStoreException} subtypes only, each naming the job and the seq, offset or key.
- * Calls after {@link #close()} throw {@link LogStoreClosedException}.
+ * Calls after {@link #close()} throw {@link LogStoreClosedException}, before any argument is checked.
  *
  * <h2>Thread safety</h2>
  * Implementations are safe for concurrent use by many threads.
@@ -39,6 +48,15 @@ public interface LogStore extends AutoCloseable {
 
     /** Most chunks one {@link #readChunks} page may hold. */
     int MAX_PAGE_CHUNKS = 10_000;
+
+    /**
+     * Most bytes of chunk data one {@link #readChunks} page holds: a page stops before the chunk that would pass it.
+     * A page always holds at least one chunk when one remains, which fits since {@link #MAX_CHUNK_BYTES} is smaller.
+     */
+    int MAX_PAGE_BYTES = 32 << 20;
+
+    /** Most job ids one {@link #list} page may hold. */
+    int MAX_LIST_PAGE = 10_000;
 
     /** The store's name as providers know it: {@code fs}, {@code db}, {@code s3}, {@code tiered}. */
     String name();
@@ -58,6 +76,16 @@ public interface LogStore extends AutoCloseable {
     void append(JobId job, LogChunk chunk);
 
     /**
+     * Takes the writer role of the job's log for a session (see {@link LogWriter}), creating the log, empty and
+     * open, when none is stored: a job that has started has a log, even before it prints anything.
+     *
+     * @throws LogLockedException when another store instance or process writes the log, or another session of this
+     *     instance holds it
+     * @throws LogSealedException when the log is sealed
+     */
+    LogWriter openWriter(JobId job);
+
+    /**
      * Marks the log complete and compacts it to the archive form. Idempotent: sealing a sealed log does nothing.
      * Sealing a job with no chunks stores an empty sealed log (a job that printed nothing has a complete log).
      * When this returns, the sealed log is durable.
@@ -65,7 +93,8 @@ public interface LogStore extends AutoCloseable {
     void seal(JobId job);
 
     /**
-     * Reads up to {@code maxChunks} chunks starting at {@code fromSeq} (the seed's {@code GetLogs(jobID, since)}).
+     * Reads up to {@code maxChunks} chunks starting at {@code fromSeq} (the seed's {@code GetLogs(jobID, since)}),
+     * fewer when the page would pass {@link #MAX_PAGE_BYTES} of data (never fewer than one while chunks remain).
      * Returns an empty list when {@code fromSeq} equals the chunk count.
      *
      * @throws LogNotFoundException if no log is stored for the job
@@ -116,23 +145,26 @@ public interface LogStore extends AutoCloseable {
      *
      * @param prefix id prefix; empty for all (validated like a job id)
      * @param startAfter return ids after this one; {@code null} to start from the beginning
-     * @param limit page size, 1..10000
+     * @param limit page size, 1..{@link #MAX_LIST_PAGE}
      */
     JobPage list(String prefix, JobId startAfter, int limit);
 
     /**
      * Writes the sealed log in the archive form (seekable zstd; see {@code dev.cinch.logs.archive}) to
-     * {@code out}: the hand-off format between tiers. Output is byte-identical however often it is exported.
+     * {@code out}: the hand-off format between tiers. Output is byte-identical however often it is exported. Every
+     * frame, chunk CRC32C and the index are checked on the way; on damage the output stops short and
+     * {@link CorruptLogException} names the archive offset or seq (the caller discards what was written).
      *
      * @throws LogNotSealedException if the log is open
      */
     void exportArchive(JobId job, OutputStream out);
 
     /**
-     * Stores a sealed log from an archive stream produced by {@link #exportArchive}. The archive is fully verified
-     * (structure, every chunk's CRC32C) before it becomes visible, and it becomes visible atomically. Importing an
-     * archive of a log already stored with the same content is a no-op (a resumed tier move is safe); a stored log
-     * with other content is a {@link ChunkConflictException}.
+     * Stores a sealed log from an archive stream produced by {@link #exportArchive} (of any store, with any archive
+     * options). The archive is fully verified (structure, every chunk's CRC32C) before it becomes visible, and it
+     * becomes visible atomically; the stored log is then sealed, so appends to it are refused. Importing an archive of
+     * a log already stored sealed with the same content (chunk count, byte length, CRC32C, last timestamp) is a no-op
+     * (a resumed tier move is safe); any other stored log, open or sealed, is a {@link ChunkConflictException}.
      *
      * @throws CorruptLogException if the stream is not a valid archive
      */

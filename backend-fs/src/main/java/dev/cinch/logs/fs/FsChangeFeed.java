@@ -39,7 +39,8 @@ final class FsChangeFeed implements ChangeFeed, AutoCloseable {
         this.layout = layout;
     }
 
-    void publish(JobId job) {
+    @Override
+    public void publish(JobId job) {
         local.publish(job);
     }
 

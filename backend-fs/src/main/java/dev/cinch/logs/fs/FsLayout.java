@@ -10,7 +10,7 @@ import java.util.zip.CRC32C;
  * Where the fs store keeps each log:
  * <pre>
  * root/
- *   tmp/                     archives being written (same filesystem, so the final rename is atomic)
+ *   tmp/                     archives being written, each locked by its writer (same filesystem, so the final link is atomic)
  *   ab/cd/JOB/open.log       chunk frames of an open log
  *   ab/cd/JOB/open.idx       fixed-size index entries, one per chunk
  *   ab/cd/JOB/sealed.zst     the archive of a sealed log (its presence means sealed)
@@ -22,6 +22,8 @@ final class FsLayout {
     static final String OPEN_LOG = "open.log";
     static final String OPEN_INDEX = "open.idx";
     static final String SEALED = "sealed.zst";
+    /** Suffix of a staged archive in {@code tmp/}. */
+    static final String UPLOAD_SUFFIX = ".zst.part";
 
     private final Path root;
 

@@ -3,6 +3,8 @@ package dev.cinch.logs.fs;
 import dev.cinch.logs.LogStore;
 import dev.cinch.logs.LogStoreProvider;
 import dev.cinch.logs.config.StoreContext;
+import dev.cinch.logs.store.StorageBackedLogStore;
+import dev.cinch.logs.store.StoreOptions;
 
 import java.util.Set;
 
@@ -20,6 +22,8 @@ public final class FsLogStoreProvider implements LogStoreProvider {
 
     @Override
     public LogStore open(StoreContext context) {
-        return new FsLogStore(FsStoreConfig.from(context.config()));
+        FsStoreConfig config = FsStoreConfig.from(context.config());
+        return new StorageBackedLogStore(new StoreOptions(name(), config.chunkLevel(), config.archive()),
+                new FsLogStorage(config));
     }
 }

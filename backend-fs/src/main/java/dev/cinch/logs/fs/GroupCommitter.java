@@ -21,7 +21,7 @@ final class GroupCommitter implements AutoCloseable {
     private final long intervalNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
-    private Map<OpenLogWriter, CompletableFuture<Void>> pending = new LinkedHashMap<>();
+    private Map<FsAppender, CompletableFuture<Void>> pending = new LinkedHashMap<>();
     private boolean closed;
     private final Thread thread;
 
@@ -33,12 +33,12 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     /** Blocks until {@code writer}'s files have been fsynced after this call. */
-    void awaitSync(OpenLogWriter writer) throws IOException {
+    void awaitSync(FsAppender writer) throws IOException {
         CompletableFuture<Void> done;
         lock.lock();
         try {
             if (closed) {
-                writer.commitLocking(); // store closing: sync inline rather than lose the promise
+                writer.commitLocking(true); // store closing: sync inline rather than lose the promise
                 return;
             }
             done = pending.computeIfAbsent(writer, w -> new CompletableFuture<>());
@@ -59,7 +59,7 @@ final class GroupCommitter implements AutoCloseable {
 
     private void run() {
         while (true) {
-            Map<OpenLogWriter, CompletableFuture<Void>> batch;
+            Map<FsAppender, CompletableFuture<Void>> batch;
             lock.lock();
             try {
                 while (pending.isEmpty() && !closed) {
@@ -87,10 +87,10 @@ final class GroupCommitter implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            List<Map.Entry<OpenLogWriter, CompletableFuture<Void>>> entries = new ArrayList<>(batch.entrySet());
-            for (Map.Entry<OpenLogWriter, CompletableFuture<Void>> e : entries) {
+            List<Map.Entry<FsAppender, CompletableFuture<Void>>> entries = new ArrayList<>(batch.entrySet());
+            for (Map.Entry<FsAppender, CompletableFuture<Void>> e : entries) {
                 try {
-                    e.getKey().commitLocking();
+                    e.getKey().commitLocking(true);
                     e.getValue().complete(null);
                 } catch (IOException | RuntimeException ex) {
                     e.getValue().completeExceptionally(ex);

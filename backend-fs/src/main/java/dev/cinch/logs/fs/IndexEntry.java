@@ -36,6 +36,11 @@ record IndexEntry(long fileOffset, long rawOffset, int rawLength, int storedLeng
         return fileOffset + ChunkFrame.HEADER_BYTES + storedLength;
     }
 
+    /** The entry as core sees it. */
+    dev.cinch.logs.archive.ChunkIndexEntry toChunkEntry(long seq) {
+        return new dev.cinch.logs.archive.ChunkIndexEntry(seq, rawOffset, rawLength, stream, timestampMillis, rawCrc);
+    }
+
     void encodeInto(ByteBuffer b) {
         int start = b.position();
         b.order(ByteOrder.LITTLE_ENDIAN);

@@ -1,23 +1,19 @@
 package dev.cinch.logs.fs;
 
 import dev.cinch.logs.CorruptLogException;
-import dev.cinch.logs.InvalidRangeException;
 import dev.cinch.logs.JobId;
-import dev.cinch.logs.LogChunk;
-import dev.cinch.logs.codec.ChunkCodec;
+import dev.cinch.logs.codec.Crc32c;
+import dev.cinch.logs.codec.EncodedChunk;
 
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * Positional reads of one open log's {@code open.log} + {@code open.idx}, shared by the writer and by read-only
- * views (another process's writer). Every lookup goes through the index: seq {@code i} is entry {@code i}, a byte
- * offset is a binary search over entries, so reads cost O(answer + log(chunks)) whatever the log's size.
+ * Positional reads of one open log's {@code open.log} (frames) and {@code open.idx} (entries), on channels of their
+ * own. Shared by the writer's recovery and by read views; nothing here writes.
  */
 final class OpenLogFiles implements Closeable {
     final JobId job;
@@ -30,6 +26,11 @@ final class OpenLogFiles implements Closeable {
         this.idx = idx;
     }
 
+    /** Complete entries in {@code open.idx} (a torn last entry is not counted). */
+    long indexEntries() throws IOException {
+        return idx.size() / IndexEntry.BYTES;
+    }
+
     /** Index entry {@code seq}; null when it is torn or damaged. */
     IndexEntry entry(long seq) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(IndexEntry.BYTES);
@@ -37,86 +38,71 @@ final class OpenLogFiles implements Closeable {
         return IndexEntry.decode(b, 0);
     }
 
-    /** Entry {@code seq} of the committed prefix: a damaged one there is corruption. */
-    IndexEntry committedEntry(long seq) throws IOException {
-        IndexEntry e = entry(seq);
-        if (e == null) {
-            throw new CorruptLogException(job, "open.idx entry for seq " + seq + " (CRC mismatch)");
+    /** Entries {@code [from, from + count)} in one read; an element is null where the entry is torn or damaged. */
+    IndexEntry[] entries(long from, int count) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(count * IndexEntry.BYTES);
+        readFully(idx, b, from * IndexEntry.BYTES);
+        IndexEntry[] out = new IndexEntry[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = IndexEntry.decode(b, i * IndexEntry.BYTES);
         }
-        return e;
+        return out;
     }
 
-    /** Index of the chunk holding byte {@code offset}, among the first {@code count} chunks. */
-    long findChunk(long offset, long count) throws IOException {
-        long lo = 0;
-        long hi = count - 1;
-        while (lo < hi) {
-            long mid = (lo + hi + 1) >>> 1;
-            if (committedEntry(mid).rawOffset() <= offset) {
-                lo = mid;
-            } else {
-                hi = mid - 1;
+    /**
+     * The frame header at file offset {@code pos} when it is intact and carries {@code seq}, and (with
+     * {@code checkPayload}) its payload's CRC32C matches; null otherwise, also when the file ends first.
+     */
+    ChunkFrame frame(long pos, long seq, boolean checkPayload) throws IOException {
+        long size = log.size();
+        if (pos < 0 || pos + ChunkFrame.HEADER_BYTES > size) {
+            return null;
+        }
+        ByteBuffer h = ByteBuffer.allocate(ChunkFrame.HEADER_BYTES);
+        readFully(log, h, pos);
+        ChunkFrame frame = ChunkFrame.decode(h.flip());
+        if (frame == null || frame.seq() != seq || frame.storedLength() < 0 || frame.rawLength() < 0
+                || pos + ChunkFrame.HEADER_BYTES + frame.storedLength() > size) {
+            return null;
+        }
+        if (checkPayload) {
+            ByteBuffer payload = ByteBuffer.allocate(frame.storedLength());
+            readFully(log, payload, pos + ChunkFrame.HEADER_BYTES);
+            if (Crc32c.of(payload.array(), 0, frame.storedLength()) != frame.payloadCrc()) {
+                return null;
             }
         }
-        // Empty chunks share a raw offset with the next chunk; step past them to the one holding the byte.
-        while (lo < count - 1 && committedEntry(lo).rawEnd() <= offset) {
-            lo++;
-        }
-        return lo;
+        return frame;
     }
 
-    /** Reads, checks and decodes the chunk that {@code e} describes. */
-    byte[] chunkData(long seq, IndexEntry e, ChunkCodec codec) throws IOException {
-        ByteBuffer frame = ByteBuffer.allocate(ChunkFrame.HEADER_BYTES + e.storedLength());
-        try {
-            readFully(log, frame, e.fileOffset());
-        } catch (EOFException eof) {
-            throw new CorruptLogException(job, "seq " + seq + ": open.log ends before the chunk's frame at file offset " + e.fileOffset(), eof);
-        }
-        frame.flip();
-        ChunkFrame header = ChunkFrame.decode(frame);
+    /**
+     * The stored body of chunk {@code seq}, whose frame {@code e} locates, taken from {@code span} (bytes of open.log
+     * from file offset {@code spanStart}, holding the whole frame). The frame header must match the entry.
+     */
+    EncodedChunk body(long seq, IndexEntry e, byte[] span, long spanStart) {
+        int at = (int) (e.fileOffset() - spanStart);
+        ChunkFrame header = ChunkFrame.decode(ByteBuffer.wrap(span, at, ChunkFrame.HEADER_BYTES));
         if (header == null || header.seq() != seq || header.rawLength() != e.rawLength()
-                || header.storedLength() != e.storedLength() || header.rawCrc() != e.rawCrc()) {
-            throw new CorruptLogException(job, "seq " + seq + ": frame header at file offset " + e.fileOffset() + " does not match the index");
+                || header.storedLength() != e.storedLength() || header.rawCrc() != e.rawCrc()
+                || header.stream() != e.stream() || header.timestampMillis() != e.timestampMillis()) {
+            throw new CorruptLogException(job, "seq " + seq + ": the frame header at open.log offset " + e.fileOffset()
+                    + " does not match the chunk's index entry");
         }
-        return codec.decode(job, seq, frame.array(), ChunkFrame.HEADER_BYTES, e.storedLength(), header.encoding(),
-                e.rawLength(), e.rawCrc());
+        byte[] payload = new byte[e.storedLength()];
+        System.arraycopy(span, at + ChunkFrame.HEADER_BYTES, payload, 0, payload.length);
+        return new EncodedChunk(payload, e.rawLength(), e.rawCrc(), header.encoding(), header.dictionaryId());
     }
 
-    List<LogChunk> readChunks(long fromSeq, int maxChunks, long count, ChunkCodec codec) throws IOException {
-        long end = Math.min(count, fromSeq + maxChunks);
-        List<LogChunk> out = new ArrayList<>((int) Math.max(0, end - fromSeq));
-        for (long seq = fromSeq; seq < end; seq++) {
-            IndexEntry e = committedEntry(seq);
-            out.add(new LogChunk(seq, e.stream(), e.timestampMillis(), chunkData(seq, e, codec)));
+    /** Bytes {@code [from, to)} of open.log; a log that ends first is damage at {@code seq}. */
+    byte[] logBytes(long from, long to, long seq) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate((int) (to - from));
+        try {
+            readFully(log, b, from);
+        } catch (EOFException eof) {
+            throw new CorruptLogException(job, "seq " + seq + ": open.log ends at " + log.size()
+                    + ", before the chunk's frame (file offsets " + from + ".." + to + ")", eof);
         }
-        return out;
-    }
-
-    byte[] readRange(long offset, int length, long count, long rawSize, ChunkCodec codec) throws IOException {
-        if (offset > rawSize) {
-            throw new InvalidRangeException(job, "offset " + offset + " is beyond the end of the log (" + rawSize + " bytes)");
-        }
-        int n = (int) Math.min(length, rawSize - offset);
-        byte[] out = new byte[n];
-        if (n == 0) {
-            return out;
-        }
-        long seq = findChunk(offset, count);
-        int filled = 0;
-        while (filled < n) {
-            IndexEntry e = committedEntry(seq);
-            byte[] data = chunkData(seq, e, codec);
-            long pos = offset + filled;
-            int from = (int) (pos - e.rawOffset());
-            int take = Math.min(data.length - from, n - filled);
-            if (take > 0) {
-                System.arraycopy(data, from, out, filled, take);
-                filled += take;
-            }
-            seq++;
-        }
-        return out;
+        return b.array();
     }
 
     static void readFully(FileChannel ch, ByteBuffer dst, long position) throws IOException {

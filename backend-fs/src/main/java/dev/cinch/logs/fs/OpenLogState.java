@@ -1,14 +1,17 @@
 package dev.cinch.logs.fs;
 
+import dev.cinch.logs.storage.LogTotals;
+
 /**
- * The committed prefix of an open log: what readers may see. Published by the writer after each append, or read
- * from the tail of {@code open.idx} by a reader in another process.
+ * A prefix of an open log as the fs store keeps it: the totals readers see, and where its frames end in
+ * {@code open.log}. Published by the writer after each commit; a reader in another process derives it from the end
+ * of {@code open.idx} and the frames after it.
  *
- * @param chunks committed chunks (the next seq)
+ * @param chunks chunks in the prefix (the next seq)
  * @param rawBytes length of the byte view
  * @param crc32c CRC32C of the byte view
  * @param lastTimestampMillis timestamp of the last chunk, 0 when empty
- * @param logFileBytes committed length of open.log
+ * @param logFileBytes length of open.log holding the prefix's frames
  */
 record OpenLogState(long chunks, long rawBytes, int crc32c, long lastTimestampMillis, long logFileBytes) {
     static final OpenLogState EMPTY = new OpenLogState(0, 0, 0, 0, 0);
@@ -16,6 +19,10 @@ record OpenLogState(long chunks, long rawBytes, int crc32c, long lastTimestampMi
     static OpenLogState after(long chunks, IndexEntry last) {
         return last == null ? EMPTY
                 : new OpenLogState(chunks, last.rawEnd(), last.cumulativeCrc(), last.timestampMillis(), last.frameEnd());
+    }
+
+    LogTotals totals() {
+        return new LogTotals(chunks, rawBytes, crc32c, lastTimestampMillis);
     }
 
     long indexFileBytes() {

@@ -176,14 +176,29 @@ class FsStoreTest {
     }
 
     @Test
-    void staleTempFilesOfACrashedSealAreSweptAtStart() throws Exception {
+    void onlyStaleUnlockedStagedArchivesAreSweptAtStart() throws Exception {
         try (LogStore store = open()) {
             store.append(JobId.of("x"), chunk(0, "x"));
         }
-        Path stale = dataDir.resolve("logs/tmp/x.1234.zst");
+        Path tmp = dataDir.resolve("logs/tmp");
+        // Left by a process that died mid-seal: unlocked and old.
+        Path stale = tmp.resolve("x.1234-dead" + FsLayout.UPLOAD_SUFFIX);
         Files.write(stale, new byte[] {1, 2, 3});
-        try (LogStore store = open()) {
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(Duration.ofHours(1))));
+        // Unlocked but young: its owner may not have locked it yet.
+        Path young = tmp.resolve("y.1235-new" + FsLayout.UPLOAD_SUFFIX);
+        Files.write(young, new byte[] {4});
+        // Old but locked: an upload in progress (here, of this process).
+        Path live = tmp.resolve("z.1236-live" + FsLayout.UPLOAD_SUFFIX);
+        Files.write(live, new byte[] {5});
+        Files.setLastModifiedTime(live, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(Duration.ofHours(1))));
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(live, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock lock = ch.lock();
+             LogStore store = open()) {
+            assertThat(lock.isValid()).isTrue();
             assertThat(stale).doesNotExist();
+            assertThat(young).exists();
+            assertThat(live).exists();
             assertThat(store.exists(JobId.of("x"))).isTrue();
         }
     }
@@ -206,7 +221,7 @@ class FsStoreTest {
             for (int seq = 0; seq < 5; seq++) {
                 for (int j = 0; j < 10; j++) {
                     store.append(JobId.of("capped-" + j), chunk(seq, j + ":" + seq + "\n"));
-                    assertThat(((FsLogStore) store).openWriters()).isLessThanOrEqualTo(2);
+                    assertThat(((dev.cinch.logs.store.StorageBackedLogStore) store).openWriters()).isLessThanOrEqualTo(2);
                 }
             }
             store.seal(JobId.of("capped-3"));

@@ -29,17 +29,29 @@ final class ArchiveFormat {
     static final int MAX_FRAMES = 0x8000000;
 
     static final byte[] INDEX_MAGIC = "CINCHIDX".getBytes(StandardCharsets.US_ASCII);
-    static final int INDEX_VERSION = 1;
+    /**
+     * Version 2 added the last chunk's timestamp to the trailer, so {@code stat} of a sealed log needs no index.
+     * Readers accept versions 1 and 2; writers write 2.
+     */
+    static final int INDEX_VERSION = 2;
+    static final int INDEX_VERSION_1 = 1;
     static final int INDEX_FLAG_BODY_COMPRESSED = 0x01;
-    static final int INDEX_TRAILER_BYTES = 52;
+    /** Trailer length of the current version. */
+    static final int INDEX_TRAILER_BYTES = 60;
+    static final int INDEX_TRAILER_BYTES_V1 = 52;
+    /**
+     * The last 8 bytes of every trailer, whatever its version: u8 version, u8 flags, u16 trailer length, u32 CRC32C
+     * of the trailer's other bytes. A reader finds the trailer's length there before it parses the rest.
+     */
+    static final int TRAILER_END_BYTES = 8;
     /** Body bytes per data frame: u64 first line number. */
     static final int INDEX_FRAME_ENTRY_BYTES = 8;
     /** Body bytes per chunk: u64 rawOffset, u32 length, u8 stream, i64 timestamp, u32 crc32c. */
     static final int INDEX_CHUNK_ENTRY_BYTES = 25;
-    /** Smallest possible index frame: header, leading magic, empty body, trailer. */
-    static final int MIN_INDEX_FRAME_BYTES = SKIPPABLE_HEADER_BYTES + 8 + INDEX_TRAILER_BYTES;
+    /** Smallest possible index frame: header, leading magic, empty body, the shortest (version 1) trailer. */
+    static final int MIN_INDEX_FRAME_BYTES = SKIPPABLE_HEADER_BYTES + 8 + INDEX_TRAILER_BYTES_V1;
 
-    // Trailer field offsets, relative to the start of the trailer.
+    // Trailer field offsets, relative to the start of the trailer (the same in both versions up to TR_BODY_CRC).
     static final int TR_FRAME_COUNT = 0;
     static final int TR_CHUNK_COUNT = 4;
     static final int TR_RAW_SIZE = 12;
@@ -48,10 +60,13 @@ final class ArchiveFormat {
     static final int TR_BODY_RAW_LENGTH = 32;
     static final int TR_BODY_STORED_LENGTH = 36;
     static final int TR_BODY_CRC = 40;
-    static final int TR_VERSION = 44;
-    static final int TR_FLAGS = 45;
-    static final int TR_TRAILER_LENGTH = 46;
-    static final int TR_TRAILER_CRC = 48;
+    /** Version 2 only: i64 timestamp of the last chunk (0 for an empty log). */
+    static final int TR_LAST_TIMESTAMP = 44;
+    // Offsets of the common end, relative to the end of the trailer.
+    static final int TR_END_VERSION = -8;
+    static final int TR_END_FLAGS = -7;
+    static final int TR_END_TRAILER_LENGTH = -6;
+    static final int TR_END_TRAILER_CRC = -4;
 
     private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);

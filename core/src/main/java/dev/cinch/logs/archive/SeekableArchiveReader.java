@@ -9,11 +9,11 @@ import dev.cinch.logs.JobId;
 import dev.cinch.logs.LogChunk;
 import dev.cinch.logs.LogStoreIOException;
 import dev.cinch.logs.LogStream;
+import dev.cinch.logs.text.TailLines;
 import java.io.IOException;
-import java.util.ArrayDeque;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.zip.CRC32C;
@@ -25,7 +25,8 @@ import java.util.zip.CRC32C;
  * is larger), which yields the seek table and the index trailer (sizes, counts, whole-log checksum). A byte range
  * decompresses only the frames it touches (compressed bytes of neighbouring frames are fetched in one read). The
  * chunk index is read and parsed once, on the first call that needs it ({@link #readChunks}, {@link #chunk},
- * {@link #verifyAll}), and kept for the life of the reader. No call scans the log, except {@link #verifyAll}.
+ * {@link #verifyAll}), and kept for the life of the reader. {@link #frame} gives one whole data frame (the unit
+ * backward reads such as a tail walk in). No call scans the log, except {@link #verifyAll} and {@link #copyVerified}.
  *
  * <p><b>Integrity.</b> Structure is validated at open (magic numbers, reserved bits, sizes adding up to the file
  * size, the trailer's own CRC32C); every data frame is checked by zstd's content checksum and its sizes against
@@ -42,8 +43,7 @@ public final class SeekableArchiveReader {
     /** Compressed bytes fetched per read when a range spans many frames. */
     private static final int READ_BATCH_BYTES = 16 * 1024 * 1024;
     /** {@link #readChunks} stops adding chunks once a page holds this many bytes (it always returns one). */
-    static final int MAX_PAGE_BYTES = 32 * 1024 * 1024;
-    private static final int MAX_ANSWER_BYTES = Integer.MAX_VALUE - 16;
+    static final int MAX_PAGE_BYTES = dev.cinch.logs.LogStore.MAX_PAGE_BYTES;
 
     private final ByteSource source;
     private final JobId job;
@@ -63,7 +63,7 @@ public final class SeekableArchiveReader {
 
     /** The fixed-size end of the index payload, readable without the index body. */
     private record IndexTrailer(int frameCount, long chunkCount, long rawSize, long lineCount, int logCrc,
-            int bodyRawLength, int bodyStoredLength, int bodyCrc, int flags) {
+            int bodyRawLength, int bodyStoredLength, int bodyCrc, int flags, long lastTimestampMillis) {
     }
 
     /** The parsed chunk index: parallel arrays, 33 bytes of heap per chunk. */
@@ -127,11 +127,11 @@ public final class SeekableArchiveReader {
             throw corrupt(job, size - 9, "seek table claims " + frames + " frames, more than the format allows");
         }
         long seekTableLength = SKIPPABLE_HEADER_BYTES + frames * SEEK_ENTRY_BYTES + SEEK_TABLE_FOOTER_BYTES;
-        long needed = seekTableLength + INDEX_TRAILER_BYTES;
-        if (size - needed < MIN_INDEX_FRAME_BYTES - INDEX_TRAILER_BYTES) {
+        if (size - seekTableLength < MIN_INDEX_FRAME_BYTES) {
             throw corrupt(job, size - 9, "seek table of " + frames + " frames does not fit in a " + size
                     + "-byte archive");
         }
+        long needed = Math.min(size, seekTableLength + INDEX_TRAILER_BYTES);
         if (needed > tailLength) {
             tailLength = (int) needed;
             tailStart = size - needed;
@@ -170,8 +170,14 @@ public final class SeekableArchiveReader {
                     + ", leaving " + indexLength + " bytes for the index frame before the seek table");
         }
 
-        long trailerStart = seekTableStart - INDEX_TRAILER_BYTES;
-        IndexTrailer trailer = parseTrailer(job, tail, (int) (trailerStart - tailStart), trailerStart);
+        // The trailer's last 8 bytes say how long it is (52 in version 1, 60 in version 2).
+        int trailerLength = u16(tail, (int) (seekTableStart - tailStart) + TR_END_TRAILER_LENGTH);
+        if (trailerLength != INDEX_TRAILER_BYTES && trailerLength != INDEX_TRAILER_BYTES_V1) {
+            throw corrupt(job, seekTableStart + TR_END_TRAILER_LENGTH, "index trailer length " + trailerLength
+                    + ", expected " + INDEX_TRAILER_BYTES_V1 + " or " + INDEX_TRAILER_BYTES);
+        }
+        long trailerStart = seekTableStart - trailerLength;
+        IndexTrailer trailer = parseTrailer(job, tail, (int) (trailerStart - tailStart), trailerLength, trailerStart);
         if (trailer.frameCount() != n) {
             throw corrupt(job, trailerStart, "index lists " + Integer.toUnsignedString(trailer.frameCount())
                     + " frames, seek table " + n);
@@ -181,7 +187,7 @@ public final class SeekableArchiveReader {
                     + rawOffsets[n]);
         }
         long expectedIndexLength = SKIPPABLE_HEADER_BYTES + INDEX_MAGIC.length
-                + Integer.toUnsignedLong(trailer.bodyStoredLength()) + INDEX_TRAILER_BYTES;
+                + Integer.toUnsignedLong(trailer.bodyStoredLength()) + trailerLength;
         if (expectedIndexLength != indexLength) {
             throw corrupt(job, dataEnd, "index frame is " + indexLength + " bytes, its trailer implies "
                     + expectedIndexLength);
@@ -196,25 +202,30 @@ public final class SeekableArchiveReader {
                 (int) indexLength, prefetched);
     }
 
-    private static IndexTrailer parseTrailer(JobId job, byte[] b, int at, long archiveOffset) {
-        int crc = crcOf(b, at, TR_TRAILER_CRC);
-        if (crc != i32(b, at + TR_TRAILER_CRC)) {
-            throw corrupt(job, archiveOffset, "index trailer CRC32C mismatch (stored " + hex(i32(b, at + TR_TRAILER_CRC))
-                    + ", computed " + hex(crc) + ")");
+    private static IndexTrailer parseTrailer(JobId job, byte[] b, int at, int length, long archiveOffset) {
+        int end = at + length;
+        int crc = crcOf(b, at, length + TR_END_TRAILER_CRC);
+        if (crc != i32(b, end + TR_END_TRAILER_CRC)) {
+            throw corrupt(job, archiveOffset, "index trailer CRC32C mismatch (stored "
+                    + hex(i32(b, end + TR_END_TRAILER_CRC)) + ", computed " + hex(crc) + ")");
         }
-        int version = b[at + TR_VERSION] & 0xFF;
-        if (version != INDEX_VERSION) {
-            throw corrupt(job, archiveOffset + TR_VERSION, "index version " + version + " is not supported (expected "
-                    + INDEX_VERSION + ")");
+        int version = b[end + TR_END_VERSION] & 0xFF;
+        int expectedLength = version == INDEX_VERSION ? INDEX_TRAILER_BYTES
+                : version == INDEX_VERSION_1 ? INDEX_TRAILER_BYTES_V1 : -1;
+        if (expectedLength < 0) {
+            throw corrupt(job, archiveOffset + length + TR_END_VERSION, "index version " + version
+                    + " is not supported (expected " + INDEX_VERSION_1 + " or " + INDEX_VERSION + ")");
         }
-        int flags = b[at + TR_FLAGS] & 0xFF;
+        if (expectedLength != length) {
+            throw corrupt(job, archiveOffset + length + TR_END_TRAILER_LENGTH, "index trailer length " + length
+                    + " does not match version " + version + " (" + expectedLength + ")");
+        }
+        int flags = b[end + TR_END_FLAGS] & 0xFF;
         if ((flags & ~INDEX_FLAG_BODY_COMPRESSED) != 0) {
-            throw corrupt(job, archiveOffset + TR_FLAGS, "index flags have unknown bits set: " + flags);
+            throw corrupt(job, archiveOffset + length + TR_END_FLAGS, "index flags have unknown bits set: " + flags);
         }
-        if (u16(b, at + TR_TRAILER_LENGTH) != INDEX_TRAILER_BYTES) {
-            throw corrupt(job, archiveOffset + TR_TRAILER_LENGTH, "index trailer length "
-                    + u16(b, at + TR_TRAILER_LENGTH) + ", expected " + INDEX_TRAILER_BYTES);
-        }
+        // Version 1 did not record the last timestamp: it is read from the chunk index when asked for.
+        long lastTimestamp = version >= 2 ? i64(b, at + TR_LAST_TIMESTAMP) : -1;
         long chunkCount = i64(b, at + TR_CHUNK_COUNT);
         long rawSize = i64(b, at + TR_RAW_SIZE);
         long lineCount = i64(b, at + TR_LINE_COUNT);
@@ -232,8 +243,12 @@ public final class SeekableArchiveReader {
                     + rawSize + ", lines " + lineCount + ", frames " + frames + ", body " + bodyRaw + " raw / "
                     + bodyStored + " stored bytes");
         }
+        if (version >= 2 && (lastTimestamp < 0 || (chunkCount == 0 && lastTimestamp != 0))) {
+            throw corrupt(job, archiveOffset + TR_LAST_TIMESTAMP, "index trailer last timestamp " + lastTimestamp
+                    + " is impossible for " + chunkCount + " chunks");
+        }
         return new IndexTrailer((int) frames, chunkCount, rawSize, lineCount, i32(b, at + TR_LOG_CRC), (int) bodyRaw,
-                (int) bodyStored, i32(b, at + TR_BODY_CRC), flags);
+                (int) bodyStored, i32(b, at + TR_BODY_CRC), flags, lastTimestamp);
     }
 
     /** Length of the log's byte view. From the seek table; no I/O. */
@@ -256,9 +271,43 @@ public final class SeekableArchiveReader {
         return trailer.lineCount();
     }
 
+    /**
+     * Timestamp of the last chunk, 0 for an empty log. From the trailer (no I/O) for archives of index version 2;
+     * version 1 archives did not record it, so it comes from the chunk index (loaded on first use).
+     */
+    public long lastTimestampMillis() {
+        if (trailer.lastTimestampMillis() >= 0) {
+            return trailer.lastTimestampMillis();
+        }
+        return chunkCount() == 0 ? 0 : chunk(chunkCount() - 1).timestampMillis();
+    }
+
     /** Number of zstd data frames. No I/O. */
     public int frameCount() {
         return frameCount;
+    }
+
+    /** Raw (byte view) offset where data frame {@code f} starts; {@code f == frameCount()} gives the raw size. */
+    public long frameRawOffset(int f) {
+        Objects.checkIndex(f, frameCount + 1);
+        return frameRawOffset[f];
+    }
+
+    /** Index of the data frame holding raw byte {@code position}, {@code 0 <= position < rawSize()}. */
+    public int frameAt(long position) {
+        Objects.checkIndex(position, rawSize());
+        return frameContaining(position);
+    }
+
+    /**
+     * The raw bytes of data frame {@code f}, decompressed and checked (zstd content checksum, sizes against the seek
+     * table); one read of its compressed bytes.
+     *
+     * @throws CorruptLogException naming the frame's archive offset when a check fails
+     */
+    public byte[] frame(int f) {
+        Objects.checkIndex(f, frameCount);
+        return readFrame(f);
     }
 
     /** Size of the whole archive in bytes. No I/O. */
@@ -347,78 +396,64 @@ public final class SeekableArchiveReader {
     }
 
     /**
-     * The last {@code n} lines of the log, exactly as {@code tail -n n} prints them: a line ends at {@code '\n'};
-     * an unterminated last line counts as a line; fewer lines than {@code n} give the whole log; {@code n == 0}
-     * gives nothing. Walks frames backwards from the end, so the cost is the answer plus at most one frame,
-     * whatever the log's size. Does not need the index.
+     * The last {@code n} lines of the log, exactly as {@code tail -n n} prints them ({@link TailLines}), walking
+     * frames backwards from the last, each decompressed once: the cost is the answer plus at most one frame, and an
+     * answer over {@link dev.cinch.logs.LogStore#MAX_READ_BYTES} is refused as soon as that is certain.
      *
-     * @throws InvalidRangeException if {@code n < 0}, or if the answer would exceed 2 GiB
+     * @throws InvalidRangeException if {@code n < 0} or the answer would exceed the read limit
      */
     public byte[] tailLines(int n) {
-        if (n < 0) {
-            throw new InvalidRangeException(job, "line count must be >= 0, got " + n);
-        }
-        if (n == 0 || frameCount == 0) {
-            return new byte[0];
-        }
-        Deque<byte[]> frames = new ArrayDeque<>();
-        long answerStart = 0;
-        int remaining = n;
-        search:
-        for (int f = frameCount - 1; f >= 0; f--) {
-            byte[] raw = readFrame(f);
-            frames.addFirst(raw);
-            int i = raw.length - 1;
-            if (f == frameCount - 1 && raw[i] == '\n') {
-                i--; // the log's final newline ends the last line; it does not start a new one
-            }
-            for (; i >= 0; i--) {
-                if (raw[i] == '\n' && --remaining == 0) {
-                    answerStart = frameRawOffset[f] + i + 1;
-                    break search;
-                }
-            }
-            if (rawSize() - frameRawOffset[f] > MAX_ANSWER_BYTES + (long) raw.length) {
-                throw new InvalidRangeException(job, "the last " + n + " lines exceed 2 GiB");
-            }
-        }
-        long length = rawSize() - answerStart;
-        if (length > MAX_ANSWER_BYTES) {
-            throw new InvalidRangeException(job, "the last " + n + " lines exceed 2 GiB");
-        }
-        byte[] out = new byte[(int) length];
-        int firstFrame = frameCount - frames.size();
-        int at = 0;
-        for (int f = firstFrame; f < frameCount; f++) {
-            byte[] raw = frames.removeFirst();
-            int from = (int) Math.max(0, answerStart - frameRawOffset[f]);
-            System.arraycopy(raw, from, out, at, raw.length - from);
-            at += raw.length - from;
-        }
-        return out;
+        return TailLines.read(job, rawSize(), n, end -> {
+            int f = frameContaining(end - 1);
+            return new TailLines.Block(frameRawOffset[f], readFrame(f));
+        });
     }
 
     /**
      * Decompresses the whole archive once and checks everything: every frame (zstd checksum, sizes), every chunk's
      * CRC32C, each frame's first line number, the line count and the whole-log CRC32C. Meant for importing an
-     * archive from elsewhere; memory stays at one frame.
+     * archive from elsewhere; memory stays at one read batch.
      *
      * @throws CorruptLogException at the first failing check, naming the frame's archive offset or the chunk seq
      */
     public void verifyAll() {
+        copyVerified(OutputStream.nullOutputStream());
+    }
+
+    /**
+     * Writes the archive's bytes to {@code out}, exactly as stored, checking everything {@link #verifyAll} checks on
+     * the way: data frames are written only after they passed, the index and seek table once the whole log has. So
+     * an export or a tier move never passes damage on silently; on damage the output stops short (the caller discards
+     * it) and the exception names the archive offset or chunk seq.
+     *
+     * @throws CorruptLogException at the first failing check
+     * @throws LogStoreIOException when reading the source or writing {@code out} fails
+     */
+    public void copyVerified(OutputStream out) {
         ChunkIndex idx = index();
         ChunkVerifier chunks = new ChunkVerifier(idx);
         CRC32C whole = new CRC32C();
         long lines = 0;
-        for (int f = 0; f < frameCount; f++) {
-            if (idx.frameFirstLine()[f] != lines) {
-                throw corrupt(job, frameArchiveOffset[f], "index says frame " + f + " starts at line "
-                        + idx.frameFirstLine()[f] + ", the data says " + lines);
+        int f = 0;
+        while (f < frameCount) {
+            int batchEnd = f + 1;
+            while (batchEnd < frameCount && frameArchiveOffset[batchEnd + 1] - frameArchiveOffset[f] <= READ_BATCH_BYTES) {
+                batchEnd++;
             }
-            byte[] raw = readFrame(f);
-            whole.update(raw, 0, raw.length);
-            lines += SeekableArchiveWriter.countNewlines(raw, 0, raw.length);
-            chunks.feed(raw);
+            long batchStart = frameArchiveOffset[f];
+            byte[] packed = read(source, job, batchStart, (int) (frameArchiveOffset[batchEnd] - batchStart));
+            for (int g = f; g < batchEnd; g++) {
+                if (idx.frameFirstLine()[g] != lines) {
+                    throw corrupt(job, frameArchiveOffset[g], "index says frame " + g + " starts at line "
+                            + idx.frameFirstLine()[g] + ", the data says " + lines);
+                }
+                byte[] raw = decompressFrame(g, packed, (int) (frameArchiveOffset[g] - batchStart));
+                whole.update(raw, 0, raw.length);
+                lines += SeekableArchiveWriter.countNewlines(raw, 0, raw.length);
+                chunks.feed(raw);
+            }
+            write(out, packed, 0, packed.length, batchStart);
+            f = batchEnd;
         }
         chunks.finish();
         if (lines != lineCount()) {
@@ -428,6 +463,17 @@ public final class SeekableArchiveReader {
         if ((int) whole.getValue() != crc32c()) {
             throw corrupt(job, indexFrameOffset, "whole-log CRC32C " + hex((int) whole.getValue())
                     + " differs from the index's " + hex(crc32c()));
+        }
+        // The index frame was checked when it was parsed, and the seek table and trailer at open.
+        long rest = archiveSize - indexFrameOffset;
+        write(out, read(source, job, indexFrameOffset, (int) rest), 0, (int) rest, indexFrameOffset);
+    }
+
+    private void write(OutputStream out, byte[] b, int off, int len, long archiveOffset) {
+        try {
+            out.write(b, off, len);
+        } catch (IOException e) {
+            throw new LogStoreIOException(job, "writing archive bytes from offset " + archiveOffset, e);
         }
     }
 

@@ -41,6 +41,7 @@ public final class SeekableArchiveWriter implements AutoCloseable {
     private long lineCount;
     private long rawBytes;
     private long chunkCount;
+    private long lastTimestampMillis;
     private long archiveBytes;
     private int frameCount;
     private ArchiveSummary summary;
@@ -77,6 +78,7 @@ public final class SeekableArchiveWriter implements AutoCloseable {
         chunkEntries.putI64(rawBytes).putI32(len).putU8(stream.code()).putI64(timestampMillis).putI32(chunkCrc);
         logCrc.update(data, off, len);
         chunkCount++;
+        lastTimestampMillis = timestampMillis;
         rawBytes += len;
         int at = off;
         int end = off + len;
@@ -118,7 +120,7 @@ public final class SeekableArchiveWriter implements AutoCloseable {
             throw e;
         }
         summary = new ArchiveSummary(chunkCount, rawBytes, archiveBytes, lineCount, (int) logCrc.getValue(),
-                frameCount);
+                frameCount, lastTimestampMillis);
         return summary;
     }
 
@@ -186,10 +188,12 @@ public final class SeekableArchiveWriter implements AutoCloseable {
         putI32(trailer, TR_BODY_RAW_LENGTH, bodyRawLength);
         putI32(trailer, TR_BODY_STORED_LENGTH, storedLength);
         putI32(trailer, TR_BODY_CRC, crcOf(stored, 0, storedLength));
-        trailer[TR_VERSION] = (byte) INDEX_VERSION;
-        trailer[TR_FLAGS] = (byte) flags;
-        putI16(trailer, TR_TRAILER_LENGTH, INDEX_TRAILER_BYTES);
-        putI32(trailer, TR_TRAILER_CRC, crcOf(trailer, 0, TR_TRAILER_CRC));
+        putI64(trailer, TR_LAST_TIMESTAMP, lastTimestampMillis);
+        int end = INDEX_TRAILER_BYTES;
+        trailer[end + TR_END_VERSION] = (byte) INDEX_VERSION;
+        trailer[end + TR_END_FLAGS] = (byte) flags;
+        putI16(trailer, end + TR_END_TRAILER_LENGTH, INDEX_TRAILER_BYTES);
+        putI32(trailer, end + TR_END_TRAILER_CRC, crcOf(trailer, 0, end + TR_END_TRAILER_CRC));
 
         long payloadLength = (long) INDEX_MAGIC.length + storedLength + INDEX_TRAILER_BYTES;
         if (payloadLength > 0xFFFF_FFFFL) {

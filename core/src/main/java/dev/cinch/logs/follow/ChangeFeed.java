@@ -16,6 +16,9 @@ public interface ChangeFeed {
      */
     Duration SAFETY_RECHECK = Duration.ofSeconds(2);
 
+    /** Signals that {@code job} changed (an append, a seal, a delete made through this process). */
+    void publish(JobId job);
+
     /** A counter that changes whenever {@code job} changes; read it before checking the store. */
     long version(JobId job);
 

@@ -23,6 +23,7 @@ public final class LocalChangeFeed implements ChangeFeed {
     }
 
     /** Wakes everyone waiting on {@code job}. */
+    @Override
     public void publish(JobId job) {
         Signal s = signals.get(job);
         if (s == null) {

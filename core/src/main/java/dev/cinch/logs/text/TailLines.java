@@ -4,74 +4,91 @@ import dev.cinch.logs.InvalidRangeException;
 import dev.cinch.logs.JobId;
 import dev.cinch.logs.LogStore;
 
-import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * {@code tail -n N} over any positional byte source, reading backwards in blocks so the cost follows the size of
- * the answer, not of the log.
+ * {@code tail -n N} over any log read backwards in blocks (an open log's chunks, an archive's frames), so that the
+ * cost follows the answer: each block is read and decoded once, and the walk stops as soon as the answer is known
+ * or would exceed {@link LogStore#MAX_READ_BYTES}, which is refused before anything more is read.
  *
  * <p>Semantics, as GNU tail: lines end at {@code \n}; a final line without {@code \n} is a line; if the log ends
  * with {@code \n} that newline terminates the last line rather than starting an empty one; {@code \r} is an
  * ordinary byte. With fewer than N lines the whole log is returned.
  */
 public final class TailLines {
-    /** Positional reads of a log's byte view. */
-    @FunctionalInterface
-    public interface RangeReader {
-        byte[] read(long offset, int length);
+
+    /** One block of the byte view: {@code bytes} are the view's bytes from {@code start}. */
+    public record Block(long start, byte[] bytes) {
+        long end() {
+            return start + bytes.length;
+        }
     }
 
-    private static final int BLOCK = 64 << 10;
+    /** A log read backwards. */
+    @FunctionalInterface
+    public interface BackwardBlocks {
+        /**
+         * The block that ends exactly at {@code end}, {@code 0 < end <= size}: {@code end} is always the log's size or
+         * the start of a block returned before, so blocks tile the log.
+         */
+        Block endingAt(long end);
+    }
 
     private TailLines() {
     }
 
-    /** Byte offset where the last {@code lines} lines start (equal to {@code size} when {@code lines} is 0). */
-    public static long startOffset(long size, int lines, RangeReader reader) {
-        if (lines <= 0 || size == 0) {
-            return size;
-        }
-        long end = size; // exclusive end of the region still to scan
-        // A trailing newline ends the last line; it is not a line break before another line.
-        byte[] last = reader.read(size - 1, 1);
-        if (last.length == 1 && last[0] == '\n') {
-            end = size - 1;
-        }
-        int found = 0;
-        while (end > 0) {
-            long start = Math.max(0, end - BLOCK);
-            byte[] block = reader.read(start, (int) (end - start));
-            for (int i = block.length - 1; i >= 0; i--) {
-                if (block[i] == '\n' && ++found == lines) {
-                    return start + i + 1;
-                }
-            }
-            end = start;
-        }
-        return 0;
-    }
-
     /** The last {@code lines} lines of a log of {@code size} bytes. */
-    public static byte[] read(JobId job, long size, int lines, RangeReader reader) {
+    public static byte[] read(JobId job, long size, int lines, BackwardBlocks blocks) {
         if (lines < 0) {
             throw new InvalidRangeException(job, "tail lines must be >= 0, got " + lines);
         }
-        long from = startOffset(size, lines, reader);
-        long length = size - from;
-        if (length > LogStore.MAX_READ_BYTES) {
-            throw new InvalidRangeException(job, "the last " + lines + " lines start at offset " + from + " and hold "
-                    + length + " bytes, more than one read may return (" + LogStore.MAX_READ_BYTES + ")");
+        if (lines == 0 || size == 0) {
+            return new byte[0];
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) length);
-        long pos = from;
-        while (pos < size) {
-            byte[] part = reader.read(pos, (int) Math.min(BLOCK * 16L, size - pos));
-            if (part.length == 0) {
-                break;
+        List<Block> held = new ArrayList<>(); // newest first
+        long answerStart = 0;
+        int remaining = lines;
+        long end = size;
+        search:
+        while (end > 0) {
+            Block block = blocks.endingAt(end);
+            if (block.end() != end || block.start() < 0 || block.bytes().length == 0) {
+                throw new IllegalStateException("block source returned [" + block.start() + ", " + block.end()
+                        + ") for a block ending at " + end);
             }
-            out.write(part, 0, part.length);
-            pos += part.length;
+            held.add(block);
+            byte[] b = block.bytes();
+            int i = b.length - 1;
+            if (end == size && b[i] == '\n') {
+                i--; // the log's final newline ends the last line; it does not start a new one
+            }
+            for (; i >= 0; i--) {
+                if (b[i] == '\n' && --remaining == 0) {
+                    answerStart = block.start() + i + 1;
+                    break search;
+                }
+            }
+            // Every byte from this block's start on belongs to the answer: stop before reading any further.
+            refuseIfTooLong(job, lines, size, block.start());
+            end = block.start();
         }
-        return out.toByteArray();
+        refuseIfTooLong(job, lines, size, answerStart);
+        byte[] out = new byte[(int) (size - answerStart)];
+        for (Block block : held) {
+            long from = Math.max(answerStart, block.start());
+            System.arraycopy(block.bytes(), (int) (from - block.start()), out, (int) (from - answerStart),
+                    (int) (block.end() - from));
+        }
+        return out;
+    }
+
+    private static void refuseIfTooLong(JobId job, int lines, long size, long answerStart) {
+        long length = size - answerStart;
+        if (length > LogStore.MAX_READ_BYTES) {
+            throw new InvalidRangeException(job, "the last " + lines + " lines start at or before offset " + answerStart
+                    + " and hold at least " + length + " bytes, more than one read may return ("
+                    + LogStore.MAX_READ_BYTES + ")");
+        }
     }
 }

@@ -81,7 +81,7 @@ class ArchiveLayoutTest {
         assertThat(b.getInt(indexAt + 4)).isEqualTo(indexLength - 8); // Frame_Size covers the payload only
         assertThat(new String(archive, indexAt + 8, 8, StandardCharsets.US_ASCII)).isEqualTo("CINCHIDX");
 
-        int trailer = archive.length - seekTableLength - 52;
+        int trailer = archive.length - seekTableLength - 60;
         assertThat(b.getInt(trailer)).as("frameCount").isEqualTo(2);
         assertThat(b.getLong(trailer + 4)).as("chunkCount").isEqualTo(5);
         assertThat(b.getLong(trailer + 12)).as("rawSize").isEqualTo(FRAME + 15);
@@ -92,17 +92,18 @@ class ArchiveLayoutTest {
         int bodyRaw = b.getInt(trailer + 32);
         int bodyStored = b.getInt(trailer + 36);
         assertThat(bodyRaw).as("body raw length").isEqualTo(2 * 8 + 5 * 25);
-        assertThat(8 + 8 + bodyStored + 52).as("index frame length").isEqualTo(indexLength);
+        assertThat(8 + 8 + bodyStored + 60).as("index frame length").isEqualTo(indexLength);
         CRC32C bodyCrc = new CRC32C();
         bodyCrc.update(archive, indexAt + 16, bodyStored);
         assertThat(b.getInt(trailer + 40)).as("body crc32c").isEqualTo((int) bodyCrc.getValue());
-        assertThat(archive[trailer + 44]).as("version").isEqualTo((byte) 1);
-        int flags = archive[trailer + 45];
+        assertThat(b.getLong(trailer + 44)).as("last timestamp").isEqualTo(built.chunks().get(4).timestampMillis());
+        assertThat(archive[trailer + 52]).as("version").isEqualTo((byte) 2);
+        int flags = archive[trailer + 53];
         assertThat(flags & ~1).as("unknown flags").isZero();
-        assertThat(b.getShort(trailer + 46)).as("trailer length").isEqualTo((short) 52);
+        assertThat(b.getShort(trailer + 54)).as("trailer length").isEqualTo((short) 60);
         CRC32C trailerCrc = new CRC32C();
-        trailerCrc.update(archive, trailer, 48);
-        assertThat(b.getInt(trailer + 48)).as("trailer crc32c").isEqualTo((int) trailerCrc.getValue());
+        trailerCrc.update(archive, trailer, 56);
+        assertThat(b.getInt(trailer + 56)).as("trailer crc32c").isEqualTo((int) trailerCrc.getValue());
 
         // Decode the body by hand and check the per-frame and per-chunk entries.
         byte[] stored = Arrays.copyOfRange(archive, indexAt + 16, indexAt + 16 + bodyStored);
@@ -140,10 +141,43 @@ class ArchiveLayoutTest {
         TestArchives.Built built = TestArchives.build(List.of(), ArchiveOptions.defaults());
         byte[] archive = built.archive();
         assertThat(Arrays.copyOfRange(archive, 0, 4)).containsExactly(0x5C, 0x2A, 0x4D, 0x18);
-        assertThat(archive.length).isEqualTo(8 + 8 + 52 + 8 + 9);
+        assertThat(archive.length).isEqualTo(8 + 8 + 60 + 8 + 9);
         byte[] seekTable = Arrays.copyOfRange(archive, archive.length - 17, archive.length);
         assertThat(seekTable).containsExactly(0x5E, 0x2A, 0x4D, 0x18, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0xB1, 0xEA, 0x92, 0x8F);
         assertThat(built.summary().frameCount()).isZero();
         assertThat(built.summary().archiveBytes()).isEqualTo(archive.length);
+    }
+
+    /**
+     * Archives written before the last timestamp moved into the trailer (index version 1, 52-byte trailer) are still
+     * read: rebuilt here byte by byte from a version 2 archive, as the ADR's version 1 layout describes them.
+     */
+    @Test
+    void versionOneArchivesAreStillRead() {
+        TestArchives.Built built = tinyLog();
+        byte[] v2 = built.archive();
+        int seekTableLength = 8 + 2 * 8 + 9;
+        int trailer = v2.length - seekTableLength - 60;
+        byte[] v1 = new byte[v2.length - 8];
+        System.arraycopy(v2, 0, v1, 0, trailer + 44);                              // everything up to the body CRC
+        System.arraycopy(v2, trailer + 60, v1, trailer + 52, seekTableLength);      // the seek table, unchanged
+        ByteBuffer b = ByteBuffer.wrap(v1).order(ByteOrder.LITTLE_ENDIAN);
+        v1[trailer + 44] = 1;                                                      // version
+        v1[trailer + 45] = v2[trailer + 53];                                       // flags
+        b.putShort(trailer + 46, (short) 52);                                      // trailer length
+        CRC32C crc = new CRC32C();
+        crc.update(v1, trailer, 48);
+        b.putInt(trailer + 48, (int) crc.getValue());
+        long frame0 = Zstd.findFrameCompressedSize(v1, 0, v1.length);
+        long frame1 = Zstd.findFrameCompressedSize(v1, (int) frame0, v1.length - (int) frame0);
+        int indexAt = (int) (frame0 + frame1);
+        b.putInt(indexAt + 4, b.getInt(indexAt + 4) - 8);                        // index Frame_Size
+
+        SeekableArchiveReader reader = SeekableArchiveReader.open(new ArrayByteSource(v1), dev.cinch.logs.JobId.of("v1"));
+        reader.verifyAll();
+        assertThat(reader.chunkCount()).isEqualTo(5);
+        assertThat(reader.lastTimestampMillis()).isEqualTo(built.chunks().get(4).timestampMillis());
+        assertThat(reader.readRange(0, (int) reader.rawSize())).isEqualTo(built.log());
+        assertThat(reader.readChunks(0, 10)).isEqualTo(built.chunks());
     }
 }

@@ -1,53 +1,51 @@
-package dev.cinch.logs.fs;
+package dev.cinch.logs.store;
 
 import dev.cinch.logs.JobId;
-import dev.cinch.logs.archive.FileByteSource;
+import dev.cinch.logs.archive.ByteSource;
 import dev.cinch.logs.archive.SeekableArchiveReader;
+import dev.cinch.logs.storage.ArchiveRef;
+import dev.cinch.logs.storage.LogStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Open archive readers of recently read sealed logs, so repeated reads of a log (a UI paging through it) pay for
- * the footer, seek table and chunk index once. Entries are checked against the file's identity on every acquire, so
- * a log deleted or re-imported by another process is never served stale. Readers are reference-counted: an evicted
- * reader is closed when its last user is done.
+ * Open readers of recently read sealed logs, so repeated reads of one log (a UI paging through it) pay for the
+ * footer, seek table and chunk index once. Each acquire asks the backend for the archive's current
+ * {@link ArchiveRef} (cheap) and reuses a reader only for an equal ref, so a log deleted or re-imported by another
+ * process or instance is never served stale. Readers are reference-counted: an evicted one is closed when its last
+ * user is done.
  */
-final class ArchiveCache implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ArchiveCache.class);
+final class ArchiveReaders implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiveReaders.class);
 
+    private final LogStorage storage;
     private final int capacity;
     private final LinkedHashMap<JobId, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
 
-    ArchiveCache(int capacity) {
+    ArchiveReaders(LogStorage storage, int capacity) {
+        this.storage = storage;
         this.capacity = capacity;
     }
 
     private static final class Entry {
-        final FileByteSource source;
+        final ArchiveRef ref;
+        final ByteSource source;
         final SeekableArchiveReader reader;
-        final Object fileKey;
-        final long size;
         int users;
         boolean evicted;
 
-        Entry(FileByteSource source, SeekableArchiveReader reader, Object fileKey, long size) {
+        Entry(ArchiveRef ref, ByteSource source, SeekableArchiveReader reader) {
+            this.ref = ref;
             this.source = source;
             this.reader = reader;
-            this.fileKey = fileKey;
-            this.size = size;
         }
     }
 
@@ -73,28 +71,29 @@ final class ArchiveCache implements AutoCloseable {
         }
     }
 
-    /** A reader of {@code path}, or empty when the log has no archive. */
-    Optional<Lease> acquire(JobId job, Path path) throws IOException {
-        BasicFileAttributes attrs;
-        try {
-            attrs = Files.readAttributes(path, BasicFileAttributes.class);
-        } catch (NoSuchFileException e) {
+    /** A reader of the job's archive, or empty when the log is not sealed (or its archive went away meanwhile). */
+    Optional<Lease> acquire(JobId job) throws IOException {
+        Optional<ArchiveRef> ref = storage.archive(job);
+        if (ref.isEmpty()) {
             invalidate(job);
             return Optional.empty();
         }
         synchronized (this) {
             Entry e = entries.get(job);
-            if (e != null && Objects.equals(e.fileKey, attrs.fileKey()) && e.size == attrs.size()) {
+            if (e != null && e.ref.equals(ref.get())) {
                 e.users++;
                 return Optional.of(new Lease(e));
             }
         }
-        FileByteSource source = FileByteSource.open(path);
+        Optional<ByteSource> source = storage.openArchive(job, ref.get());
+        if (source.isEmpty()) {
+            return Optional.empty();
+        }
         Entry fresh;
         try {
-            fresh = new Entry(source, SeekableArchiveReader.open(source, job), attrs.fileKey(), attrs.size());
+            fresh = new Entry(ref.get(), source.get(), SeekableArchiveReader.open(source.get(), job));
         } catch (RuntimeException ex) {
-            source.close();
+            closeQuietly(source.get());
             throw ex;
         }
         List<Entry> toClose = new ArrayList<>();
@@ -110,7 +109,7 @@ final class ArchiveCache implements AutoCloseable {
                 retire(victim, toClose);
             }
         }
-        closeAll(toClose);
+        toClose.forEach(e -> closeQuietly(e.source));
         return Optional.of(new Lease(fresh));
     }
 
@@ -122,7 +121,7 @@ final class ArchiveCache implements AutoCloseable {
                 retire(e, toClose);
             }
         }
-        closeAll(toClose);
+        toClose.forEach(e -> closeQuietly(e.source));
     }
 
     private void retire(Entry e, List<Entry> toClose) {
@@ -139,17 +138,15 @@ final class ArchiveCache implements AutoCloseable {
             close = e.evicted && e.users == 0;
         }
         if (close) {
-            closeAll(List.of(e));
+            closeQuietly(e.source);
         }
     }
 
-    private static void closeAll(List<Entry> list) {
-        for (Entry e : list) {
-            try {
-                e.source.close();
-            } catch (IOException ex) {
-                LOG.debug("closing archive reader", ex);
-            }
+    private static void closeQuietly(ByteSource source) {
+        try {
+            source.close();
+        } catch (IOException ex) {
+            LOG.debug("closing archive source", ex);
         }
     }
 
@@ -162,6 +159,6 @@ final class ArchiveCache implements AutoCloseable {
             }
             entries.clear();
         }
-        closeAll(toClose);
+        toClose.forEach(e -> closeQuietly(e.source));
     }
 }

@@ -1,0 +1,363 @@
+package dev.cinch.logs.fs;
+
+import dev.cinch.logs.CorruptLogException;
+import dev.cinch.logs.JobId;
+import dev.cinch.logs.LogLockedException;
+import dev.cinch.logs.codec.Crc32c;
+import dev.cinch.logs.codec.EncodedChunk;
+import dev.cinch.logs.storage.LogTotals;
+import dev.cinch.logs.storage.OpenLogAppender;
+import dev.cinch.logs.storage.OpenLogSnapshot;
+import dev.cinch.logs.storage.StaleSnapshotException;
+import dev.cinch.logs.storage.StoredChunk;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The writer role of one open log. Holds an exclusive {@link FileLock} on {@code open.log}, so two processes (or
+ * two store instances) never interleave frames; a second one gets {@link LogLockedException}. The operating system
+ * releases the lock when the holding process dies, so a killed writer never blocks the next one.
+ *
+ * <p>A write puts the chunk's frame in {@code open.log}. Its index entry is written only once the frame is durable
+ * ({@link #commit}: at once with {@code none}, after the fsync otherwise), and only then do readers of this store
+ * see the chunk. So the index never points at a frame that a power cut could take away, and only {@code open.log}
+ * needs an fsync per commit: the index is a cache of what the frames already say, rebuilt by {@link #recover}.
+ */
+final class FsAppender implements OpenLogAppender {
+    private static final Logger LOG = LoggerFactory.getLogger(FsAppender.class);
+
+    final JobId job;
+    private final Path dir;
+    private final OpenLogFiles files;
+    private final FileLock fileLock;
+    private final Durability durability;
+    private final GroupCommitter committer;
+    /** Guards the files' write position against the group committer's commits. */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** What readers may see: chunks whose frames are durable (as the durability setting defines) and indexed. */
+    private volatile OpenLogState committed;
+    /** Where the next frame goes: includes frames written but not yet committed. Guarded by {@link #lock}. */
+    private OpenLogState written;
+    /** Index entries of written, uncommitted frames, in seq order. Guarded by {@link #lock}. */
+    private final ArrayList<IndexEntry> pending = new ArrayList<>();
+    /** Set under {@link #lock} by {@link #close}. */
+    private volatile boolean closed;
+
+    private FsAppender(JobId job, Path dir, OpenLogFiles files, FileLock fileLock, OpenLogState state,
+                       Durability durability, GroupCommitter committer) {
+        this.job = job;
+        this.dir = dir;
+        this.files = files;
+        this.fileLock = fileLock;
+        this.committed = state;
+        this.written = state;
+        this.durability = durability;
+        this.committer = committer;
+    }
+
+    /**
+     * Opens the open log in {@code dir} (creating its files when asked), takes its lock and recovers it.
+     *
+     * @throws LogLockedException when another process or store instance holds the lock
+     */
+    static FsAppender open(JobId job, Path dir, boolean create, Durability durability, GroupCommitter committer)
+            throws IOException {
+        StandardOpenOption[] opts = create
+                ? new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE}
+                : new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE};
+        FileChannel log = FileChannel.open(dir.resolve(FsLayout.OPEN_LOG), opts);
+        FileChannel idx;
+        try {
+            idx = FileChannel.open(dir.resolve(FsLayout.OPEN_INDEX), StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    StandardOpenOption.CREATE);
+        } catch (IOException e) {
+            log.close();
+            throw e;
+        }
+        OpenLogFiles files = new OpenLogFiles(job, log, idx);
+        FileLock fl;
+        try {
+            fl = log.tryLock();
+        } catch (OverlappingFileLockException e) {
+            fl = null; // held by another store instance in this JVM
+        } catch (IOException e) {
+            files.close();
+            throw e;
+        }
+        if (fl == null) {
+            files.close();
+            throw new LogLockedException(job, "another process or store instance (open.log is locked)");
+        }
+        try {
+            return new FsAppender(job, dir, files, fl, recover(job, files), durability, committer);
+        } catch (IOException | RuntimeException e) {
+            fl.release();
+            files.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Makes open.log and open.idx agree after any stop, clean or not. Only the writer runs it, with the lock held:
+     * <ol>
+     * <li>keeps the longest prefix of index entries that are intact and chained (each starts where the previous
+     *     frame and raw range ended): the index is not fsynced, so after a power loss any of its pages may be stale;
+     * <li>drops entries at the end whose frame is missing or fails its CRCs (only possible without fsync, or when
+     *     the file was damaged);
+     * <li>indexes every intact frame after the last entry, in seq order (written but never committed, or committed
+     *     with an index page that did not reach the disk);
+     * <li>cuts the torn bytes at both tails.
+     * </ol>
+     * Reads the index once sequentially and the frames after its end; nothing else. Readers ({@link FsSnapshot})
+     * show the same chunks before it runs, so "read, then append the rest" agrees with it.
+     */
+    private static OpenLogState recover(JobId job, OpenLogFiles f) throws IOException {
+        long onDisk = f.indexEntries();
+        long logSize = f.log.size();
+        long entries = 0;
+        IndexEntry last = null;
+        scan:
+        while (entries < onDisk) {
+            int n = (int) Math.min(16_384, onDisk - entries);
+            IndexEntry[] block = f.entries(entries, n);
+            for (IndexEntry e : block) {
+                long expectedFile = last == null ? 0 : last.frameEnd();
+                long expectedRaw = last == null ? 0 : last.rawEnd();
+                if (e == null || e.fileOffset() != expectedFile || e.rawOffset() != expectedRaw || e.frameEnd() > logSize) {
+                    break scan;
+                }
+                last = e;
+                entries++;
+            }
+        }
+        long broken = onDisk - entries;
+        while (entries > 0 && f.frame(last.fileOffset(), entries - 1, true) == null) {
+            entries--;
+            last = entries == 0 ? null : f.entry(entries - 1);
+        }
+        long dropped = onDisk - entries;
+        long pos = last == null ? 0 : last.frameEnd();
+        long rawEnd = last == null ? 0 : last.rawEnd();
+        int crc = last == null ? 0 : last.cumulativeCrc();
+        int reindexed = 0;
+        while (pos < logSize) {
+            ChunkFrame frame = f.frame(pos, entries, true);
+            if (frame == null) {
+                break;
+            }
+            crc = Crc32c.combine(crc, frame.rawCrc(), frame.rawLength());
+            IndexEntry e = new IndexEntry(pos, rawEnd, frame.rawLength(), frame.storedLength(), frame.timestampMillis(),
+                    frame.rawCrc(), crc, frame.stream());
+            ByteBuffer b = ByteBuffer.allocate(IndexEntry.BYTES);
+            e.encodeInto(b);
+            OpenLogFiles.writeFully(f.idx, b.flip(), entries * IndexEntry.BYTES);
+            entries++;
+            reindexed++;
+            rawEnd = e.rawEnd();
+            pos = e.frameEnd();
+            last = e;
+        }
+        boolean repaired = dropped > 0 || reindexed > 0 || pos < logSize || f.idx.size() != entries * IndexEntry.BYTES;
+        if (pos < logSize) {
+            f.log.truncate(pos);
+        }
+        if (f.idx.size() != entries * IndexEntry.BYTES) {
+            f.idx.truncate(entries * IndexEntry.BYTES);
+        }
+        if (repaired) {
+            f.log.force(true);
+            f.idx.force(true);
+            if (dropped - reindexed > 0 || pos < logSize || broken > 0) {
+                LOG.warn("job {}: recovered open log: {} index entries dropped, {} frames re-indexed, {} torn bytes cut",
+                        job, dropped, reindexed, logSize - pos);
+            }
+        }
+        return OpenLogState.after(entries, last);
+    }
+
+    @Override
+    public LogTotals written() {
+        return written.totals();
+    }
+
+    @Override
+    public LogTotals committed() {
+        return committed.totals();
+    }
+
+    @Override
+    public StoredChunk chunk(long seq) throws IOException {
+        lock.lock();
+        try {
+            long firstPending = committed.chunks();
+            IndexEntry e;
+            if (seq < firstPending) {
+                e = files.entry(seq);
+                if (e == null) {
+                    throw new CorruptLogException(job, "open.idx entry for seq " + seq + " (CRC mismatch)");
+                }
+            } else {
+                e = pending.get((int) (seq - firstPending));
+            }
+            byte[] span = files.logBytes(e.fileOffset(), e.frameEnd(), seq);
+            return new StoredChunk(e.toChunkEntry(seq), files.body(seq, e, span, e.fileOffset()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void write(StoredChunk chunk, LogTotals after) throws IOException {
+        lock.lock();
+        try {
+            ensureOpen();
+            OpenLogState s = written;
+            EncodedChunk body = chunk.body();
+            byte[] payload = body.payload();
+            ChunkFrame frame = new ChunkFrame(chunk.seq(), chunk.entry().stream(), body.encoding(), body.dictionaryId(),
+                    chunk.entry().timestampMillis(), body.rawLength(), payload.length, body.crc32c(),
+                    Crc32c.of(payload, 0, payload.length));
+            ByteBuffer out = ByteBuffer.allocate(ChunkFrame.HEADER_BYTES + payload.length);
+            out.put(frame.encode()).put(payload).flip();
+            OpenLogFiles.writeFully(files.log, out, s.logFileBytes());
+            IndexEntry entry = new IndexEntry(s.logFileBytes(), s.rawBytes(), body.rawLength(), payload.length,
+                    chunk.entry().timestampMillis(), body.crc32c(), after.crc32c(), chunk.entry().stream());
+            pending.add(entry);
+            written = OpenLogState.after(chunk.seq() + 1, entry);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void ensureOpen() throws IOException {
+        if (closed) {
+            throw new IOException("the writer of job " + job + " is closed");
+        }
+    }
+
+    @Override
+    public void sync() throws IOException {
+        switch (durability) {
+            case FSYNC -> commitLocking(true);
+            case NONE -> commitLocking(false);
+            case GROUP -> committer.awaitSync(this);
+        }
+    }
+
+    /** Takes the lock and commits: the group committer's step. A closed appender was flushed by its close. */
+    void commitLocking(boolean durable) throws IOException {
+        lock.lock();
+        try {
+            if (!closed) {
+                commit(durable);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Makes every written chunk visible, under {@link #lock}: forces {@code open.log} when {@code durable} (the
+     * frames must be on disk before an index entry may point at them), then writes the pending index entries in
+     * one write and publishes the new state.
+     */
+    private void commit(boolean durable) throws IOException {
+        if (pending.isEmpty()) {
+            return;
+        }
+        if (durable) {
+            files.log.force(false);
+        }
+        ByteBuffer entries = ByteBuffer.allocate(pending.size() * IndexEntry.BYTES);
+        for (IndexEntry e : pending) {
+            e.encodeInto(entries);
+        }
+        OpenLogFiles.writeFully(files.idx, entries.flip(), committed.indexFileBytes());
+        pending.clear();
+        committed = written;
+    }
+
+    /** Commits durably and forces the index too, so a clean restart has nothing to re-index. */
+    @Override
+    public void flush() throws IOException {
+        lock.lock();
+        try {
+            ensureOpen();
+            commit(true);
+            files.log.force(false);
+            files.idx.force(false);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public OpenLogSnapshot snapshot() throws IOException {
+        OpenLogState state = committed;
+        if (closed) {
+            throw new StaleSnapshotException(job, "its writer was closed");
+        }
+        // Channels of its own: NIO closes a channel when a thread reading it is interrupted, and an interrupted
+        // reader must never take the writer's channels down with it.
+        FileChannel log;
+        try {
+            log = FileChannel.open(dir.resolve(FsLayout.OPEN_LOG), StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw new StaleSnapshotException(job, "open.log is gone");
+        }
+        try {
+            FileChannel idx = FileChannel.open(dir.resolve(FsLayout.OPEN_INDEX), StandardOpenOption.READ);
+            return FsSnapshot.ofCommitted(new OpenLogFiles(job, log, idx), state);
+        } catch (NoSuchFileException e) {
+            log.close();
+            throw new StaleSnapshotException(job, "open.idx is gone");
+        } catch (IOException | RuntimeException e) {
+            log.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            try {
+                if (files.log.isOpen() && files.idx.isOpen()) {
+                    commit(true);
+                    files.log.force(false);
+                    files.idx.force(false);
+                }
+            } finally {
+                closed = true;
+                try {
+                    if (fileLock.isValid()) {
+                        fileLock.release();
+                    }
+                } finally {
+                    files.close();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FsAppender[" + job + ", " + durability + "]";
+    }
+}

@@ -1,0 +1,830 @@
+package dev.cinch.logs.store;
+
+import dev.cinch.logs.ChunkConflictException;
+import dev.cinch.logs.CorruptLogException;
+import dev.cinch.logs.InvalidChunkException;
+import dev.cinch.logs.InvalidRangeException;
+import dev.cinch.logs.JobId;
+import dev.cinch.logs.JobPage;
+import dev.cinch.logs.LogChunk;
+import dev.cinch.logs.LogFollower;
+import dev.cinch.logs.LogLockedException;
+import dev.cinch.logs.LogNotFoundException;
+import dev.cinch.logs.LogNotSealedException;
+import dev.cinch.logs.LogSealedException;
+import dev.cinch.logs.LogStat;
+import dev.cinch.logs.LogStore;
+import dev.cinch.logs.LogStoreClosedException;
+import dev.cinch.logs.LogStoreException;
+import dev.cinch.logs.LogStoreIOException;
+import dev.cinch.logs.LogStream;
+import dev.cinch.logs.LogWriter;
+import dev.cinch.logs.SequenceGapException;
+import dev.cinch.logs.archive.ArchiveSummary;
+import dev.cinch.logs.archive.ByteSource;
+import dev.cinch.logs.archive.ChunkIndexEntry;
+import dev.cinch.logs.archive.SeekableArchiveReader;
+import dev.cinch.logs.archive.SeekableArchiveWriter;
+import dev.cinch.logs.codec.ChunkCodec;
+import dev.cinch.logs.codec.EncodedChunk;
+import dev.cinch.logs.follow.StoreFollower;
+import dev.cinch.logs.storage.ArchiveUpload;
+import dev.cinch.logs.storage.LogForm;
+import dev.cinch.logs.storage.LogStorage;
+import dev.cinch.logs.storage.LogTotals;
+import dev.cinch.logs.storage.OpenLogAppender;
+import dev.cinch.logs.storage.OpenLogSnapshot;
+import dev.cinch.logs.storage.StaleSnapshotException;
+import dev.cinch.logs.storage.StoredChunk;
+import dev.cinch.logs.text.TailLines;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The {@link LogStore} every backend is used through: all of the SPI's semantics, written once, over a backend's
+ * {@link LogStorage} (which only puts, fetches, lists and deletes). Here live the seq protocol, argument checks and
+ * their messages, chunk encoding and every CRC check, byte-range, page and tail mapping with their limits, the seal
+ * (streaming the checked chunks into the archive form), the archive hand-off (export that verifies what it writes,
+ * import that verifies before anything is visible, and the same-content rule), follow, writer sessions and close.
+ * See {@code docs/adr/0003-core-over-storage.md}.
+ *
+ * <p><b>Writers.</b> Appending takes the log's writer role from the backend ({@link LogStorage#openAppender}) and
+ * keeps it in a slot until the log is sealed or deleted, the store closes, or the slot is closed as idle because more
+ * than {@link LogStorage#maxOpenAppenders()} are open. The seq check and the write run under the slot's lock; the
+ * wait for durability ({@link OpenLogAppender#sync}) runs outside it, so appends to many logs share a group commit.
+ * A slot whose write or sync failed (an interrupted thread, a full disk) is dropped: the next append takes the role
+ * again, and the backend's recovery runs.
+ *
+ * <p><b>Reads</b> never change what is stored. They find the archive first, then the open form, and once more the
+ * archive when the log was sealed in between, so a seal racing a read is invisible to the reader.
+ */
+public final class StorageBackedLogStore implements LogStore {
+    private static final Logger LOG = LoggerFactory.getLogger(StorageBackedLogStore.class);
+    private static final int LOCK_STRIPES = 256;
+    private static final int ARCHIVE_READERS = 128;
+    /** Raw bytes an open-log tail reads per step backwards (at least one whole chunk). */
+    private static final int TAIL_BLOCK_BYTES = 64 << 10;
+    /** Raw bytes of chunks a seal reads from the open log per batch. */
+    private static final int SEAL_BATCH_BYTES = 8 << 20;
+
+    private final StoreOptions options;
+    private final LogStorage storage;
+    private final ChunkCodec codec;
+    private final ArchiveReaders archives;
+    private final ConcurrentHashMap<JobId, Slot> slots = new ConcurrentHashMap<>();
+    private final ReentrantLock[] stripes = new ReentrantLock[LOCK_STRIPES];
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** The writer role of one log held by this store, and what core tracks about it. */
+    private static final class Slot {
+        final JobId job;
+        final OpenLogAppender appender;
+        final ReentrantLock lock = new ReentrantLock();
+        /** Set under {@link #lock} once the slot is out of service; holders look the log up again. */
+        volatile boolean retired;
+        /** A {@link LogWriter} session holds the slot: it is not closed as idle, and a second session is refused. */
+        boolean session;
+
+        Slot(JobId job, OpenLogAppender appender) {
+            this.job = job;
+            this.appender = appender;
+        }
+    }
+
+    public StorageBackedLogStore(StoreOptions options, LogStorage storage) {
+        this.options = options;
+        this.storage = storage;
+        this.codec = new ChunkCodec(options.chunkLevel());
+        this.archives = new ArchiveReaders(storage, ARCHIVE_READERS);
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+    }
+
+    @Override
+    public String name() {
+        return options.name();
+    }
+
+    /** The backend this store runs on (for backend-specific tests and tools). */
+    public LogStorage storage() {
+        return storage;
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new LogStoreClosedException(name());
+        }
+    }
+
+    private ReentrantLock stripe(JobId job) {
+        return stripes[Math.floorMod(job.hashCode(), LOCK_STRIPES)];
+    }
+
+    // ---- writing -------------------------------------------------------------------------------------------------
+
+    @Override
+    public void append(JobId job, LogChunk chunk) {
+        checkOpen();
+        long seq = chunk.seq();
+        if (chunk.length() > MAX_CHUNK_BYTES) {
+            throw new InvalidChunkException(job, seq, "chunk of " + chunk.length() + " bytes exceeds the limit of " + MAX_CHUNK_BYTES);
+        }
+        if (chunk.timestampMillis() < 0) {
+            throw new InvalidChunkException(job, seq, "negative timestamp " + chunk.timestampMillis());
+        }
+        byte[] data = chunk.data();
+        EncodedChunk body = codec.encode(data); // outside any lock: compression is the expensive part
+        while (true) {
+            Slot slot = slotFor(job, seq);
+            boolean wrote;
+            slot.lock.lock();
+            try {
+                if (slot.retired) {
+                    continue; // sealed, deleted or closed as idle meanwhile: look the log up again
+                }
+                wrote = writeLocked(slot, chunk, data, body);
+            } catch (IOException e) {
+                dropSlot(slot);
+                throw new LogStoreIOException(job, "append of seq " + seq, e);
+            } finally {
+                slot.lock.unlock();
+            }
+            try {
+                slot.appender.sync(); // also for a retry of a chunk still waiting for its commit
+            } catch (IOException e) {
+                if (!slot.retired) { // a seal or delete in between made the data durable or removed it itself
+                    dropSlot(slot);
+                    throw new LogStoreIOException(job, "append of seq " + seq + " (sync)", e);
+                }
+            }
+            if (wrote) {
+                storage.changes().publish(job);
+            }
+            return;
+        }
+    }
+
+    /** The seq protocol over what is written at each seq; writes the chunk when it is the next one. */
+    private boolean writeLocked(Slot slot, LogChunk chunk, byte[] data, EncodedChunk body) throws IOException {
+        JobId job = slot.job;
+        long seq = chunk.seq();
+        LogTotals written = slot.appender.written();
+        if (seq < written.chunks()) {
+            StoredChunk stored = slot.appender.chunk(seq);
+            if (stored.entry().stream() != chunk.stream()) {
+                throw new ChunkConflictException(job, seq, "stored on " + stored.entry().stream().wireName()
+                        + ", retried on " + chunk.stream().wireName());
+            }
+            byte[] storedBytes = decode(job, stored);
+            if (!chunk.sameBytes(storedBytes)) {
+                throw new ChunkConflictException(job, seq, "stored " + storedBytes.length + " bytes, retried with "
+                        + data.length + " different bytes");
+            }
+            return false; // an identical retry, whatever its timestamp: the first one stays
+        }
+        if (seq > written.chunks()) {
+            throw new SequenceGapException(job, written.chunks(), seq);
+        }
+        ChunkIndexEntry entry = new ChunkIndexEntry(seq, written.rawBytes(), data.length, chunk.stream(),
+                chunk.timestampMillis(), body.crc32c());
+        slot.appender.write(new StoredChunk(entry, body), written.plus(entry));
+        return true;
+    }
+
+    /** The slot holding the job's writer role, taking the role when this store does not hold it yet. */
+    private Slot slotFor(JobId job, long seq) {
+        Slot slot = slots.get(job);
+        if (slot != null) {
+            return slot;
+        }
+        ReentrantLock lock = stripe(job);
+        lock.lock();
+        try {
+            slot = slots.get(job);
+            if (slot != null) {
+                return slot;
+            }
+            LogForm form = storage.form(job);
+            if (form == LogForm.SEALED) {
+                throw new LogSealedException(job, seq);
+            }
+            if (form == LogForm.ABSENT && seq != 0) {
+                throw new SequenceGapException(job, 0, seq); // nothing is created for a bad first seq
+            }
+            if (slots.size() >= storage.maxOpenAppenders()) {
+                closeIdleSlots(Math.max(1, storage.maxOpenAppenders() / 4));
+            }
+            OpenLogAppender appender;
+            try {
+                appender = storage.openAppender(job, seq == 0)
+                        .orElseThrow(() -> new SequenceGapException(job, 0, seq)); // deleted meanwhile
+            } catch (LogSealedException e) {
+                throw new LogSealedException(job, seq); // sealed by another instance meanwhile
+            }
+            slot = new Slot(job, appender);
+            slots.put(job, slot);
+            return slot;
+        } catch (IOException e) {
+            throw new LogStoreIOException(job, "taking the writer role for seq " + seq, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Closes up to {@code count} slots nobody is using right now: logs whose worker vanished never seal, and each
+     * open appender may hold resources. An appender still holding such a slot finds it retired and looks again.
+     */
+    private void closeIdleSlots(int count) {
+        int done = 0;
+        for (Slot slot : slots.values()) {
+            if (done >= count) {
+                break;
+            }
+            if (!slot.lock.tryLock()) {
+                continue;
+            }
+            try {
+                if (!slot.retired && !slot.session) {
+                    retireLocked(slot);
+                    done++;
+                }
+            } catch (IOException e) {
+                LOG.warn("job {}: closing an idle writer failed: {}", slot.job, e.toString());
+            } finally {
+                slot.lock.unlock();
+            }
+        }
+    }
+
+    /** Takes the slot out of service and gives the writer role back (flushing), under its lock. */
+    private void retireLocked(Slot slot) throws IOException {
+        slot.retired = true;
+        slots.remove(slot.job, slot);
+        slot.appender.close();
+    }
+
+    /** Takes a failed slot out of service; the next append takes the role again and the backend recovers. */
+    private void dropSlot(Slot slot) {
+        slot.lock.lock();
+        try {
+            if (!slot.retired) {
+                retireLocked(slot);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("job {}: closing a failed writer: {}", slot.job, e.toString());
+        } finally {
+            slot.lock.unlock();
+        }
+    }
+
+    /** Retires the job's slot, if this store holds one; called under the job's stripe lock. */
+    private void retireSlot(JobId job) throws IOException {
+        Slot slot = slots.get(job);
+        if (slot != null) {
+            slot.lock.lock();
+            try {
+                if (!slot.retired) {
+                    retireLocked(slot);
+                }
+            } finally {
+                slot.lock.unlock();
+            }
+        }
+    }
+
+    @Override
+    public LogWriter openWriter(JobId job) {
+        checkOpen();
+        while (true) {
+            Slot slot = slotFor(job, 0);
+            slot.lock.lock();
+            try {
+                if (slot.retired) {
+                    continue;
+                }
+                if (slot.session) {
+                    throw new LogLockedException(job, "another writer session of this store instance");
+                }
+                slot.session = true;
+                return new Session(slot, slot.appender.written().chunks());
+            } finally {
+                slot.lock.unlock();
+            }
+        }
+    }
+
+    /** A {@link LogWriter}: appends through the store with seqs counted from where the log ended. */
+    private final class Session implements LogWriter {
+        private final Slot slot;
+        private long nextSeq;
+        private boolean closedSession;
+
+        Session(Slot slot, long nextSeq) {
+            this.slot = slot;
+            this.nextSeq = nextSeq;
+        }
+
+        @Override
+        public JobId job() {
+            return slot.job;
+        }
+
+        @Override
+        public long nextSeq() {
+            return nextSeq;
+        }
+
+        @Override
+        public void append(LogStream stream, long timestampMillis, byte[] data, int off, int len) {
+            if (closedSession) {
+                throw new IllegalStateException("writer session of job " + slot.job + " is closed");
+            }
+            byte[] piece = off == 0 && len == data.length ? data : java.util.Arrays.copyOfRange(data, off, off + len);
+            StorageBackedLogStore.this.append(slot.job, new LogChunk(nextSeq, stream, timestampMillis, piece));
+            nextSeq++;
+        }
+
+        @Override
+        public void close() {
+            if (!closedSession) {
+                closedSession = true;
+                slot.lock.lock();
+                try {
+                    slot.session = false;
+                } finally {
+                    slot.lock.unlock();
+                }
+            }
+        }
+    }
+
+    // ---- seal ----------------------------------------------------------------------------------------------------
+
+    @Override
+    public void seal(JobId job) {
+        checkOpen();
+        ReentrantLock lock = stripe(job);
+        lock.lock();
+        try {
+            while (true) {
+                if (storage.form(job) == LogForm.SEALED) {
+                    retireSlot(job);
+                    storage.finishSeal(job); // the open form of a seal that stopped after its commit
+                    break;
+                }
+                Slot slot = slots.get(job);
+                if (slot == null) {
+                    // Sealing a job that never appended stores an empty sealed log: it printed nothing.
+                    Optional<OpenLogAppender> appender = storage.openAppender(job, true);
+                    if (appender.isEmpty()) {
+                        continue;
+                    }
+                    slot = new Slot(job, appender.get());
+                    slots.put(job, slot);
+                }
+                slot.lock.lock();
+                try {
+                    if (slot.retired) {
+                        continue;
+                    }
+                    sealLocked(slot);
+                    retireLocked(slot);
+                } finally {
+                    slot.lock.unlock();
+                }
+                break;
+            }
+        } catch (IOException e) {
+            throw new LogStoreIOException(job, "seal", e);
+        } finally {
+            lock.unlock();
+        }
+        archives.invalidate(job);
+        storage.changes().publish(job);
+    }
+
+    /**
+     * Streams the open log's chunks, each checked, into an archive, checks the archive against the open log's totals
+     * and commits it: every chunk whose append has returned, and every one still waiting for its commit, is in it.
+     */
+    private void sealLocked(Slot slot) throws IOException {
+        JobId job = slot.job;
+        slot.appender.flush();
+        LogTotals totals = slot.appender.written();
+        try (ArchiveUpload upload = storage.newArchive(job);
+             OpenLogSnapshot snapshot = slot.appender.snapshot()) {
+            ArchiveSummary summary;
+            OutputStream out = new BufferedOutputStream(upload.out(), 1 << 16);
+            try (SeekableArchiveWriter writer = new SeekableArchiveWriter(out, options.archive())) {
+                long seq = 0;
+                while (seq < totals.chunks()) {
+                    long to = batchEnd(snapshot, seq, totals.chunks(), SEAL_BATCH_BYTES);
+                    for (StoredChunk c : snapshot.read(seq, to)) {
+                        writer.addChunk(c.entry().stream(), c.entry().timestampMillis(), decode(job, c));
+                    }
+                    seq = to;
+                }
+                summary = writer.finish();
+            }
+            out.flush();
+            if (summary.chunkCount() != totals.chunks() || summary.rawBytes() != totals.rawBytes()
+                    || summary.crc32c() != totals.crc32c()) {
+                throw new CorruptLogException(job, String.format("seal: the archive holds %d chunks, %d bytes, CRC32C"
+                        + " %08x; the open log %d chunks, %d bytes, CRC32C %08x", summary.chunkCount(),
+                        summary.rawBytes(), summary.crc32c(), totals.chunks(), totals.rawBytes(), totals.crc32c()));
+            }
+            upload.commit();
+        }
+    }
+
+    // ---- reads ---------------------------------------------------------------------------------------------------
+
+    /** What a read does with a sealed log and with an open one. */
+    private interface Read<T> {
+        T sealed(SeekableArchiveReader reader);
+
+        T open(OpenLogSnapshot snapshot) throws IOException;
+    }
+
+    private <T> T read(JobId job, String operation, Read<T> read) {
+        checkOpen();
+        try {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                Optional<ArchiveReaders.Lease> lease = archives.acquire(job);
+                if (lease.isPresent()) {
+                    try (ArchiveReaders.Lease l = lease.get()) {
+                        return read.sealed(l.reader());
+                    }
+                }
+                Optional<OpenLogSnapshot> snapshot = openSnapshot(job);
+                if (snapshot.isPresent()) {
+                    try (OpenLogSnapshot s = snapshot.get()) {
+                        return read.open(s);
+                    } catch (StaleSnapshotException e) {
+                        continue; // sealed or deleted under the read: look again
+                    }
+                }
+                if (storage.form(job) == LogForm.ABSENT) {
+                    throw new LogNotFoundException(job);
+                }
+                // Sealed between the two look-ups: the next attempt finds the archive.
+            }
+            throw new LogStoreIOException(job, operation, new IOException("the log kept changing form during the read"));
+        } catch (IOException e) {
+            throw new LogStoreIOException(job, operation, e);
+        }
+    }
+
+    /** The open log as this store's writer sees it (no I/O for its totals), or as the backend shows it. */
+    private Optional<OpenLogSnapshot> openSnapshot(JobId job) throws IOException {
+        Slot slot = slots.get(job);
+        if (slot != null && !slot.retired) {
+            try {
+                return Optional.of(slot.appender.snapshot());
+            } catch (StaleSnapshotException e) {
+                // retired meanwhile: fall through to the backend's view
+            }
+        }
+        return storage.openSnapshot(job);
+    }
+
+    @Override
+    public LogStat stat(JobId job) {
+        return read(job, "stat", new Read<>() {
+            @Override
+            public LogStat sealed(SeekableArchiveReader r) {
+                return new LogStat(job, r.chunkCount(), r.rawSize(), r.archiveSize(), true, r.crc32c(), name(),
+                        r.lastTimestampMillis());
+            }
+
+            @Override
+            public LogStat open(OpenLogSnapshot s) {
+                LogTotals t = s.totals();
+                return new LogStat(job, t.chunks(), t.rawBytes(), s.storedBytes(), false, t.crc32c(), name(),
+                        t.lastTimestampMillis());
+            }
+        });
+    }
+
+    @Override
+    public boolean exists(JobId job) {
+        checkOpen();
+        try {
+            return storage.form(job) != LogForm.ABSENT;
+        } catch (RuntimeException e) {
+            throw e instanceof LogStoreException l ? l : new LogStoreIOException(job, "exists", e);
+        }
+    }
+
+    @Override
+    public List<LogChunk> readChunks(JobId job, long fromSeq, int maxChunks) {
+        checkOpen();
+        if (maxChunks < 1 || maxChunks > MAX_PAGE_CHUNKS) {
+            throw new InvalidRangeException(job, "maxChunks must be 1.." + MAX_PAGE_CHUNKS + ", got " + maxChunks);
+        }
+        if (fromSeq < 0) {
+            throw new InvalidRangeException(job, "seq " + fromSeq + " is negative");
+        }
+        return read(job, "read chunks from seq " + fromSeq, new Read<>() {
+            @Override
+            public List<LogChunk> sealed(SeekableArchiveReader r) {
+                checkSeq(job, fromSeq, r.chunkCount());
+                return r.readChunks(fromSeq, maxChunks);
+            }
+
+            @Override
+            public List<LogChunk> open(OpenLogSnapshot s) throws IOException {
+                long count = s.totals().chunks();
+                checkSeq(job, fromSeq, count);
+                if (fromSeq == count) {
+                    return List.of();
+                }
+                long to = batchEnd(s, fromSeq, Math.min(count, fromSeq + maxChunks), MAX_PAGE_BYTES);
+                List<LogChunk> page = new ArrayList<>((int) (to - fromSeq));
+                for (StoredChunk c : s.read(fromSeq, to)) {
+                    page.add(new LogChunk(c.seq(), c.entry().stream(), c.entry().timestampMillis(), decode(job, c)));
+                }
+                return page;
+            }
+        });
+    }
+
+    private static void checkSeq(JobId job, long fromSeq, long chunks) {
+        if (fromSeq > chunks) {
+            throw new InvalidRangeException(job, "seq " + fromSeq + " is outside the log (0.." + chunks + ")");
+        }
+    }
+
+    /**
+     * The end (exclusive) of a batch of chunks from {@code from}, at most {@code limit}, holding at most
+     * {@code maxBytes} raw bytes but never fewer than one chunk. Costs two index look-ups, not a scan.
+     */
+    private static long batchEnd(OpenLogSnapshot s, long from, long limit, long maxBytes) throws IOException {
+        ChunkIndexEntry first = s.entry(from);
+        ChunkIndexEntry last = s.entry(limit - 1);
+        if (last.rawOffset() + last.length() - first.rawOffset() <= maxBytes) {
+            return limit;
+        }
+        // The chunk holding byte first + maxBytes would pass the bound; every chunk before it ends at or before it.
+        long cut = s.seqAt(first.rawOffset() + maxBytes);
+        return Math.max(from + 1, Math.min(cut, limit));
+    }
+
+    @Override
+    public byte[] readRange(JobId job, long offset, int length) {
+        checkOpen();
+        if (offset < 0) {
+            throw new InvalidRangeException(job, "offset " + offset + " is negative");
+        }
+        if (length < 0 || length > MAX_READ_BYTES) {
+            throw new InvalidRangeException(job, "length " + length + " at offset " + offset + " must be 0.." + MAX_READ_BYTES);
+        }
+        return read(job, "read range at offset " + offset, new Read<>() {
+            @Override
+            public byte[] sealed(SeekableArchiveReader r) {
+                checkOffset(job, offset, r.rawSize());
+                return r.readRange(offset, length);
+            }
+
+            @Override
+            public byte[] open(OpenLogSnapshot s) throws IOException {
+                long size = s.totals().rawBytes();
+                checkOffset(job, offset, size);
+                int n = (int) Math.min(length, size - offset);
+                byte[] out = new byte[n];
+                if (n == 0) {
+                    return out;
+                }
+                long from = s.seqAt(offset);
+                long to = s.seqAt(offset + n - 1) + 1;
+                for (StoredChunk c : s.read(from, to)) {
+                    byte[] data = decode(job, c);
+                    long start = Math.max(offset, c.entry().rawOffset());
+                    long end = Math.min(offset + n, c.entry().rawOffset() + data.length);
+                    if (end > start) {
+                        System.arraycopy(data, (int) (start - c.entry().rawOffset()), out, (int) (start - offset),
+                                (int) (end - start));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    private static void checkOffset(JobId job, long offset, long size) {
+        if (offset > size) {
+            throw new InvalidRangeException(job, "offset " + offset + " is beyond the end of the log (" + size + " bytes)");
+        }
+    }
+
+    @Override
+    public byte[] readTailLines(JobId job, int lines) {
+        checkOpen();
+        if (lines < 0) {
+            throw new InvalidRangeException(job, "tail lines must be >= 0, got " + lines);
+        }
+        return read(job, "tail " + lines + " lines", new Read<>() {
+            @Override
+            public byte[] sealed(SeekableArchiveReader r) {
+                return r.tailLines(lines); // backwards one archive frame at a time, each decompressed once
+            }
+
+            @Override
+            public byte[] open(OpenLogSnapshot s) {
+                // Backwards one group of chunks (about 64 KiB, or one larger chunk) at a time: each decoded once.
+                return TailLines.read(job, s.totals().rawBytes(), lines, end -> {
+                    try {
+                        long last = s.seqAt(end - 1);
+                        long first = Math.min(last, s.seqAt(Math.max(0, end - TAIL_BLOCK_BYTES)));
+                        List<StoredChunk> chunks = s.read(first, last + 1);
+                        long start = chunks.get(0).entry().rawOffset();
+                        byte[] block = new byte[(int) (end - start)];
+                        for (StoredChunk c : chunks) {
+                            byte[] data = decode(job, c);
+                            System.arraycopy(data, 0, block, (int) (c.entry().rawOffset() - start), data.length);
+                        }
+                        return new TailLines.Block(start, block);
+                    } catch (IOException e) {
+                        throw new LogStoreIOException(job, "tail read before offset " + end, e);
+                    }
+                });
+            }
+        });
+    }
+
+    /** Decodes a stored chunk and checks its length and CRC32C against its entry. */
+    private byte[] decode(JobId job, StoredChunk c) {
+        EncodedChunk body = c.body();
+        ChunkIndexEntry e = c.entry();
+        if (body.rawLength() != e.length() || body.crc32c() != e.crc32c()) {
+            throw new CorruptLogException(job, "seq " + e.seq() + ": stored body says " + body.rawLength()
+                    + " bytes with CRC32C " + String.format("%08x", body.crc32c()) + ", its index entry "
+                    + e.length() + " bytes with " + String.format("%08x", e.crc32c()));
+        }
+        byte[] payload = body.payload();
+        return codec.decode(job, e.seq(), payload, 0, payload.length, body.encoding(), e.length(), e.crc32c());
+    }
+
+    @Override
+    public LogFollower follow(JobId job, long fromSeq) {
+        checkOpen();
+        return new StoreFollower(this, job, fromSeq, storage.changes());
+    }
+
+    // ---- delete and list -----------------------------------------------------------------------------------------
+
+    @Override
+    public void delete(JobId job) {
+        checkOpen();
+        ReentrantLock lock = stripe(job);
+        lock.lock();
+        try {
+            retireSlot(job);
+            storage.delete(job);
+        } catch (IOException e) {
+            throw new LogStoreIOException(job, "delete", e);
+        } finally {
+            lock.unlock();
+            archives.invalidate(job);
+        }
+        storage.changes().publish(job);
+    }
+
+    @Override
+    public JobPage list(String prefix, JobId startAfter, int limit) {
+        checkOpen();
+        if (!JobId.isValidPrefix(prefix)) {
+            throw new LogStoreException(null, "invalid list prefix '" + (prefix == null ? "null" : prefix.replaceAll("[^A-Za-z0-9_-]", "?"))
+                    + "': must be a job id prefix");
+        }
+        if (limit < 1 || limit > MAX_LIST_PAGE) {
+            throw new LogStoreException(null, "list limit must be 1.." + MAX_LIST_PAGE + ", got " + limit);
+        }
+        try {
+            return storage.list(prefix, startAfter, limit);
+        } catch (IOException e) {
+            throw new LogStoreIOException(null, "list of prefix '" + prefix + "'", e);
+        }
+    }
+
+    // ---- archive hand-off ----------------------------------------------------------------------------------------
+
+    @Override
+    public void exportArchive(JobId job, OutputStream out) {
+        checkOpen();
+        try {
+            Optional<ArchiveReaders.Lease> lease = archives.acquire(job);
+            if (lease.isEmpty()) {
+                throw storage.form(job) == LogForm.ABSENT ? new LogNotFoundException(job)
+                        : new LogNotSealedException(job, "archive export");
+            }
+            try (ArchiveReaders.Lease l = lease.get()) {
+                l.reader().copyVerified(out);
+            }
+        } catch (IOException e) {
+            throw new LogStoreIOException(job, "archive export", e);
+        }
+    }
+
+    @Override
+    public void importArchive(JobId job, InputStream archive) {
+        checkOpen();
+        try (ArchiveUpload upload = storage.newArchive(job)) {
+            OutputStream out = upload.out();
+            archive.transferTo(out);
+            out.flush();
+            SeekableArchiveReader incoming;
+            try (ByteSource staged = upload.staged()) {
+                try {
+                    incoming = SeekableArchiveReader.open(staged, job);
+                    incoming.verifyAll();
+                } catch (LogStoreException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw new CorruptLogException(job, "imported archive: " + e, e);
+                }
+            }
+            ReentrantLock lock = stripe(job);
+            lock.lock();
+            try {
+                if (storage.form(job) != LogForm.ABSENT) {
+                    LogStat existing = stat(job);
+                    if (existing.sealed() && existing.chunks() == incoming.chunkCount()
+                            && existing.rawBytes() == incoming.rawSize() && existing.crc32c() == incoming.crc32c()
+                            && existing.lastTimestampMillis() == incoming.lastTimestampMillis()) {
+                        return; // the same log again: a resumed move
+                    }
+                    throw new ChunkConflictException(job, 0, "import of an archive (" + incoming.chunkCount()
+                            + " chunks, " + incoming.rawSize() + " bytes, " + String.format("crc32c:%08x", incoming.crc32c())
+                            + ") over a stored " + (existing.sealed() ? "sealed" : "open") + " log ("
+                            + existing.chunks() + " chunks, " + existing.rawBytes() + " bytes, " + existing.checksum() + ")");
+                }
+                upload.commit();
+            } finally {
+                lock.unlock();
+            }
+        } catch (IOException e) {
+            throw new LogStoreIOException(job, "archive import", e);
+        }
+        archives.invalidate(job);
+        storage.changes().publish(job);
+    }
+
+    // ---- close ---------------------------------------------------------------------------------------------------
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        List<Exception> failures = new ArrayList<>();
+        for (Slot slot : slots.values()) {
+            slot.lock.lock();
+            try {
+                if (!slot.retired) {
+                    retireLocked(slot);
+                }
+            } catch (IOException | RuntimeException e) {
+                failures.add(e);
+            } finally {
+                slot.lock.unlock();
+            }
+        }
+        slots.clear();
+        archives.close();
+        try {
+            storage.close();
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+        codec.close();
+        if (!failures.isEmpty()) {
+            LogStoreIOException e = new LogStoreIOException(null, "closing the " + name() + " store", failures.get(0));
+            failures.subList(1, failures.size()).forEach(e::addSuppressed);
+            throw e;
+        }
+    }
+
+    /** Writer roles this store holds right now (for tests and metrics). */
+    public int openWriters() {
+        return slots.size();
+    }
+
+    @Override
+    public String toString() {
+        return "LogStore[" + name() + " on " + storage + "]";
+    }
+}
