@@ -3,7 +3,16 @@ package dev.cinch.logs;
 import dev.cinch.logs.testkit.Corpus;
 import dev.cinch.logs.testkit.ExternalTools;
 import dev.cinch.logs.testkit.LogReference;
+import dev.cinch.logs.archive.ArchiveOptions;
+import dev.cinch.logs.archive.SeekableArchiveWriter;
+import dev.cinch.logs.config.CinchConfig;
+import dev.cinch.logs.config.ConfigException;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.TestInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -17,7 +26,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -33,30 +46,128 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The contract every {@link LogStore} honours. Each backend's test extends this class and supplies
- * {@link #openStore()}; a backend may add cases but may not skip one. When a backend is found doing something
- * wrong, the case goes here so every backend is held to it.
+ * {@link #storeConfig()} (the store is opened the way users open it, through {@link LogStores} by name); a backend
+ * may add cases but may not skip one. When a backend is found doing something wrong, the case goes here so every
+ * backend is held to it.
+ *
+ * <p><b>Lifecycle.</b> For each test: {@link #prepareStorage()} (a schema, a bucket prefix), then the first store
+ * opens; after the test every store opened through {@link #reopen()} is closed, then {@link #cleanupStorage()} runs.
+ * Tests never assume an empty store: every job id is in a namespace of its own ({@link #job}), and every list is
+ * by that prefix. {@link #beforeAppend} runs for each job id a test uses, before anything is stored for it (a
+ * backend whose rows need a {@code jobs} row registers it there).
+ *
+ * <p><b>Capabilities.</b> A few cases need a hook into the backend's storage (to damage stored bytes). A backend
+ * that cannot offer one declares the capability absent in {@link #absentCapabilities()}; the cases that need it are
+ * then skipped, each listed by name with the reason at the end of the class. Nothing else is ever skipped.
  */
 public abstract class AbstractLogStoreContractTest {
+    private static final Logger LOG = LoggerFactory.getLogger(AbstractLogStoreContractTest.class);
+    private static final Map<Class<?>, List<String>> SKIPPED = new ConcurrentHashMap<>();
+
     private final List<LogStore> opened = new ArrayList<>();
+    /** This test's namespace: the prefix of every job id it uses. */
+    protected final String ns = "t" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40, 1L << 45), 36) + "-";
     protected LogStore store;
+
+    /** What a backend may be unable to offer to the contract suite. */
+    protected enum Capability {
+        /** {@link #damageChunk}: change the stored body of one chunk of an open log. */
+        DAMAGE_CHUNK,
+        /** {@link #damageIndex}: change the backend's index record of one chunk of an open log, not its body. */
+        DAMAGE_INDEX,
+        /** {@link #damageArchive}: change a byte inside the data of a sealed log's archive. */
+        DAMAGE_ARCHIVE
+    }
+
+    /** The configuration that selects and sets up this backend (its provider name in {@code log-store}). */
+    protected abstract CinchConfig storeConfig();
 
     /**
      * Opens a store over this test's storage. Called again within a test, it must open the <em>same</em> storage
-     * (a restart), so persistence can be checked.
+     * (a restart, or a second server instance), so persistence and sharing can be checked.
      */
-    protected abstract LogStore openStore();
+    protected LogStore openStore() {
+        return LogStores.fromClassPath().open(storeConfig());
+    }
+
+    /** Prepares storage before the test's first store opens (a fresh schema, a bucket prefix). */
+    protected void prepareStorage() throws Exception {
+    }
+
+    /** Cleans up after the test's last store closed. */
+    protected void cleanupStorage() throws Exception {
+    }
+
+    /** Called once for every job id a test uses, before anything is stored for it. Must be idempotent. */
+    protected void beforeAppend(JobId job) {
+    }
+
+    /**
+     * How big the big cases are, in percent (job counts, corpus logs): a backend behind a server on 2 cores may run
+     * them smaller, never below the minimum each case keeps.
+     */
+    protected int scalePercent() {
+        return 100;
+    }
+
+    /** Capabilities this backend cannot offer; the cases needing them are skipped and listed. */
+    protected Set<Capability> absentCapabilities() {
+        return Set.of();
+    }
+
+    /**
+     * Damages the stored body of chunk {@code seq} of the job's open log (no store of this test has the log open for
+     * writing when it is called), so that it no longer decodes to the chunk's bytes.
+     */
+    protected void damageChunk(JobId job, long seq) throws Exception {
+        throw new UnsupportedOperationException("declare Capability.DAMAGE_CHUNK absent or implement damageChunk");
+    }
+
+    /** Damages the backend's index record of chunk {@code seq} of the job's open log, leaving the chunk's body intact. */
+    protected void damageIndex(JobId job, long seq) throws Exception {
+        throw new UnsupportedOperationException("declare Capability.DAMAGE_INDEX absent or implement damageIndex");
+    }
+
+    /** Damages one byte inside the compressed data of the job's sealed archive. */
+    protected void damageArchive(JobId job) throws Exception {
+        throw new UnsupportedOperationException("declare Capability.DAMAGE_ARCHIVE absent or implement damageArchive");
+    }
 
     @BeforeEach
-    void openTheStore() {
+    void openTheStore() throws Exception {
+        prepareStorage();
         store = reopen();
     }
 
     @AfterEach
-    void closeStores() {
-        for (LogStore s : opened) {
-            s.close();
+    void closeStores() throws Exception {
+        try {
+            for (LogStore s : opened) {
+                s.close();
+            }
+            opened.clear();
+        } finally {
+            cleanupStorage();
         }
-        opened.clear();
+    }
+
+    @AfterAll
+    static void reportSkips(TestInfo info) {
+        List<String> skipped = SKIPPED.remove(info.getTestClass().orElseThrow());
+        if (skipped != null) {
+            LOG.warn("contract cases skipped for {} because the backend declares a capability absent: {}",
+                    info.getTestClass().get().getSimpleName(), skipped);
+        }
+    }
+
+    /** Skips the calling case, by name, when the backend declares {@code c} absent. */
+    protected final void require(Capability c, TestInfo info) {
+        if (absentCapabilities().contains(c)) {
+            String name = info.getTestMethod().map(java.lang.reflect.Method::getName).orElse("?");
+            SKIPPED.computeIfAbsent(getClass(), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                    .add(name + " (needs " + c + ")");
+            Assumptions.abort(name + " needs " + c + ", which " + getClass().getSimpleName() + " declares absent");
+        }
     }
 
     /** Opens another store instance over the same storage; closed after the test. */
@@ -66,8 +177,27 @@ public abstract class AbstractLogStoreContractTest {
         return s;
     }
 
-    protected static JobId job(String id) {
-        return JobId.of(id);
+    /** A job id in this test's namespace, registered with {@link #beforeAppend}. */
+    protected final JobId job(String id) {
+        JobId j = JobId.of(ns + id);
+        beforeAppend(j);
+        return j;
+    }
+
+    /** The corpus (real logs when {@code CINCH_CORPUS_DIR} names them), thinned evenly by {@link #scalePercent()}. */
+    protected final List<Corpus.Log> corpus() {
+        List<Corpus.Log> all = Corpus.load();
+        int keep = scaled(all.size(), Math.min(all.size(), 8));
+        List<Corpus.Log> sample = new ArrayList<>();
+        for (int i = 0; i < keep; i++) {
+            sample.add(all.get((int) ((long) i * all.size() / keep)));
+        }
+        return sample;
+    }
+
+    /** {@code n} scaled by {@link #scalePercent()}, never below {@code min}. */
+    protected final int scaled(int n, int min) {
+        return Math.max(min, n * scalePercent() / 100);
     }
 
     protected static LogChunk chunk(long seq, String text) {
@@ -386,7 +516,7 @@ public abstract class AbstractLogStoreContractTest {
     @Test
     void corpusLogsRoundTripByteExactBeforeAndAfterSeal() {
         Random rnd = new Random(42);
-        for (Corpus.Log log : Corpus.load()) {
+        for (Corpus.Log log : corpus()) {
             JobId j = job("corpus-" + log.name().replaceAll("[^A-Za-z0-9_-]", "_"));
             List<LogChunk> chunks = LogReference.chunk(log.bytes(), rnd, 64 << 10);
             appendAll(store, j, chunks);
@@ -469,7 +599,7 @@ public abstract class AbstractLogStoreContractTest {
         assertThat(store.exists(open)).isFalse();
         assertThat(store.exists(sealed)).isFalse();
         assertThatThrownBy(() -> store.stat(sealed)).isInstanceOf(LogNotFoundException.class);
-        assertThat(store.list("del-", null, 100).jobs()).isEmpty();
+        assertThat(store.list(ns + "del-", null, 100).jobs()).isEmpty();
         store.append(open, chunk(0, "fresh"));
         assertThat(readAll(store, open)).asString().isEqualTo("fresh");
     }
@@ -489,16 +619,17 @@ public abstract class AbstractLogStoreContractTest {
         JobId after = null;
         int pages = 0;
         do {
-            JobPage page = store.list("list-", after, 10);
-            page.jobs().forEach(id -> seen.add(id.value()));
+            JobPage page = store.list(ns + "list-", after, 10);
+            page.jobs().forEach(id -> seen.add(id.value().substring(ns.length())));
             after = page.nextStartAfter().orElse(null);
             pages++;
         } while (after != null && pages < 10);
         assertThat(seen).containsExactlyElementsOf(ids.subList(0, 25));
         assertThat(pages).isEqualTo(3);
-        assertThat(store.list("", null, 1000).jobs()).hasSize(26);
-        assertThat(store.list("zzz", null, 10).jobs()).isEmpty();
-        assertThat(store.list("list-2", job("list-21"), 10).jobs()).extracting(JobId::value).containsExactly("list-22", "list-23", "list-24");
+        assertThat(store.list(ns, null, 1000).jobs()).hasSize(26);
+        assertThat(store.list(ns + "zzz", null, 10).jobs()).isEmpty();
+        assertThat(store.list(ns + "list-2", job("list-21"), 10).jobs()).extracting(JobId::value)
+                .containsExactly(ns + "list-22", ns + "list-23", ns + "list-24");
         assertThatThrownBy(() -> store.list("../", null, 10)).isInstanceOf(LogStoreException.class).hasMessageContaining("prefix");
         assertThatThrownBy(() -> store.list("", null, 0)).isInstanceOf(LogStoreException.class).hasMessageContaining("limit");
     }
@@ -541,7 +672,7 @@ public abstract class AbstractLogStoreContractTest {
         Path zstd = ExternalTools.require("zstd", "apt-get install zstd");
         Random rnd = new Random(21);
         int n = 0;
-        for (Corpus.Log log : Corpus.load()) {
+        for (Corpus.Log log : corpus()) {
             JobId j = job("zstd-" + n++);
             appendAll(store, j, LogReference.chunk(log.bytes(), rnd, 32 << 10));
             store.seal(j);
@@ -676,7 +807,7 @@ public abstract class AbstractLogStoreContractTest {
     @Test
     @Timeout(180)
     void manyJobsAppendConcurrently() throws Exception {
-        int jobs = 200;
+        int jobs = scaled(200, 16);
         byte[] base = Corpus.generated().get(0).bytes();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
@@ -707,7 +838,7 @@ public abstract class AbstractLogStoreContractTest {
             pool.shutdownNow();
         }
         assertThat(errors).isEmpty();
-        assertThat(store.list("concurrent-", null, 1000).jobs()).hasSize(jobs);
+        assertThat(store.list(ns + "concurrent-", null, 1000).jobs()).hasSize(jobs);
     }
 
     @Test
@@ -831,7 +962,444 @@ public abstract class AbstractLogStoreContractTest {
         }
         assertThatThrownBy(() -> JobId.of(null)).isInstanceOf(InvalidJobIdException.class);
         assertThatCode(() -> JobId.of("j_abc-123_" + "x".repeat(118))).doesNotThrowAnyException();
-        assertThat(store.list("", null, 10).jobs()).isEmpty();
+        assertThat(store.list(ns, null, 10).jobs()).isEmpty();
+    }
+
+    // ---- SPI promises made explicit ----------------------------------------------------------------------------
+
+    @Test
+    void retryThatDiffersOnlyInTimestampIsADuplicate() {
+        JobId j = job("retry-ts");
+        store.append(j, new LogChunk(0, LogStream.STDOUT, 100, "a".getBytes(StandardCharsets.UTF_8)));
+        store.append(j, new LogChunk(1, LogStream.STDOUT, 200, "b".getBytes(StandardCharsets.UTF_8)));
+        // A worker that re-stamps its retry: the same chunk, so a no-op; the first timestamp stays.
+        store.append(j, new LogChunk(1, LogStream.STDOUT, 999, "b".getBytes(StandardCharsets.UTF_8)));
+        store.append(j, new LogChunk(0, LogStream.STDOUT, 5, "a".getBytes(StandardCharsets.UTF_8)));
+        for (boolean sealed : new boolean[] {false, true}) {
+            if (sealed) {
+                store.seal(j);
+            }
+            assertThat(store.readChunks(j, 0, 10)).extracting(LogChunk::timestampMillis).containsExactly(100L, 200L);
+            assertThat(store.stat(j).lastTimestampMillis()).isEqualTo(200);
+            assertThat(store.stat(j).chunks()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void pagesOfChunksStopAtTheByteBound() {
+        JobId j = job("page-bytes");
+        int perPage = LogStore.MAX_PAGE_BYTES / LogStore.MAX_CHUNK_BYTES;
+        for (int i = 0; i <= perPage; i++) {
+            byte[] big = new byte[LogStore.MAX_CHUNK_BYTES];
+            Arrays.fill(big, (byte) ('a' + i));
+            store.append(j, new LogChunk(i, LogStream.STDOUT, i, big));
+        }
+        store.append(j, chunk(perPage + 1, "tail\n"));
+        for (boolean sealed : new boolean[] {false, true}) {
+            if (sealed) {
+                store.seal(j);
+            }
+            List<LogChunk> first = store.readChunks(j, 0, LogStore.MAX_PAGE_CHUNKS);
+            assertThat(first).as("sealed %s", sealed).hasSize(perPage);
+            assertThat(first.stream().mapToLong(LogChunk::length).sum()).isLessThanOrEqualTo(LogStore.MAX_PAGE_BYTES);
+            List<LogChunk> next = store.readChunks(j, perPage, LogStore.MAX_PAGE_CHUNKS);
+            assertThat(next).extracting(LogChunk::seq).containsExactly((long) perPage, perPage + 1L);
+            assertThat(next.get(0).data()[0]).isEqualTo((byte) ('a' + perPage));
+        }
+    }
+
+    @Test
+    void statOfEmptyOpenAndSealedLogs() {
+        JobId empty = job("stat-empty");
+        try (LogWriter w = store.openWriter(empty)) {
+            assertThat(w.nextSeq()).isZero();
+        }
+        LogStat open = store.stat(empty);
+        assertThat(open.chunks()).isZero();
+        assertThat(open.rawBytes()).isZero();
+        assertThat(open.crc32c()).isZero();
+        assertThat(open.lastTimestampMillis()).isZero();
+        assertThat(open.sealed()).isFalse();
+        assertThat(store.readRange(empty, 0, 10)).isEmpty();
+        assertThat(store.readTailLines(empty, 3)).isEmpty();
+        store.seal(empty);
+        LogStat sealed = store.stat(empty);
+        assertThat(sealed.sealed()).isTrue();
+        assertThat(sealed.chunks()).isZero();
+        assertThat(sealed.lastTimestampMillis()).isZero();
+
+        JobId full = job("stat-full");
+        appendAll(store, full, List.of(new LogChunk(0, LogStream.STDOUT, 1_000, new byte[] {'a'}),
+                new LogChunk(1, LogStream.STDERR, 5_000, new byte[] {'b', '\n'})));
+        LogStat before = store.stat(full);
+        store.seal(full);
+        LogStat after = store.stat(full);
+        for (LogStat st : List.of(before, after)) {
+            assertThat(st.chunks()).isEqualTo(2);
+            assertThat(st.rawBytes()).isEqualTo(3);
+            assertThat(st.lastTimestampMillis()).isEqualTo(5_000);
+            assertThat(st.crc32c()).isEqualTo(crc(new byte[] {'a', 'b', '\n'}));
+            assertThat(st.tier()).isEqualTo(store.name());
+            assertThat(st.storedBytes()).isPositive();
+        }
+        assertThat(after.sealed()).isTrue();
+        assertThat(reopen().stat(full)).isEqualTo(after);
+    }
+
+    @Test
+    void afterCloseEveryCallIsRefusedBeforeItsArgumentsAreChecked() {
+        JobId j = job("closed-first");
+        store.append(j, chunk(0, "a"));
+        store.close();
+        List<Runnable> calls = List.of(
+                () -> store.append(j, new LogChunk(5, LogStream.STDOUT, -1, new byte[LogStore.MAX_CHUNK_BYTES + 1])),
+                () -> store.openWriter(j),
+                () -> store.seal(j),
+                () -> store.readChunks(j, -1, 0),
+                () -> store.readRange(j, -1, -1),
+                () -> store.readTailLines(j, -1),
+                () -> store.stat(j),
+                () -> store.exists(j),
+                () -> store.follow(j, -1),
+                () -> store.delete(j),
+                () -> store.list("../", null, 0),
+                () -> store.exportArchive(j, new ByteArrayOutputStream()),
+                () -> store.importArchive(j, new ByteArrayInputStream(new byte[] {1, 2, 3})));
+        for (int i = 0; i < calls.size(); i++) {
+            assertThatThrownBy(calls.get(i)::run).as("call %d after close", i).isInstanceOf(LogStoreClosedException.class)
+                    .hasMessageContaining("closed");
+        }
+        assertThat(readAll(reopen(), j)).asString().isEqualTo("a");
+    }
+
+    @Test
+    void providerIsFoundByNameAndUnknownKeysAreRefused() {
+        CinchConfig config = storeConfig();
+        String provider = config.logStore();
+        assertThat(LogStores.fromClassPath().names()).contains(provider);
+        String typo = provider + ".no-such-setting";
+        assertThatThrownBy(() -> LogStores.fromClassPath().open(config.with(typo, "1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(typo).hasMessageContaining("unknown key");
+    }
+
+    // ---- writer role and sessions --------------------------------------------------------------------------
+
+    @Test
+    void writerSessionCreatesTheLogTakesSeqsInOrderAndIsExclusive() {
+        JobId j = job("session");
+        try (LogWriter w = store.openWriter(j)) {
+            assertThat(store.exists(j)).as("a started job has a log").isTrue();
+            assertThat(store.readRange(j, 0, 10)).isEmpty();
+            assertThatThrownBy(() -> store.openWriter(j)).isInstanceOf(LogLockedException.class)
+                    .hasMessageContaining(j.value());
+            byte[] hello = "hello\n".getBytes(StandardCharsets.UTF_8);
+            w.append(LogStream.STDOUT, 1, hello, 0, hello.length);
+            w.append(LogStream.STDERR, 2, hello, 1, 3);
+            assertThat(w.nextSeq()).isEqualTo(2);
+        }
+        try (LogWriter again = store.openWriter(j)) {
+            assertThat(again.nextSeq()).as("a new session continues where the log ends").isEqualTo(2);
+        }
+        assertThat(readAll(store, j)).asString().isEqualTo("hello\nell");
+        store.seal(j);
+        assertThatThrownBy(() -> store.openWriter(j)).isInstanceOf(LogSealedException.class).hasMessageContaining(j.value());
+    }
+
+    @Test
+    void aSecondInstanceCannotWriteWhileTheFirstHoldsTheWriterRole() {
+        JobId j = job("two-writers");
+        store.append(j, chunk(0, "a\n"));
+        LogStore other = reopen();
+        assertThatThrownBy(() -> other.append(j, chunk(1, "b\n"))).isInstanceOf(LogLockedException.class)
+                .hasMessageContaining(j.value());
+        assertThatThrownBy(() -> other.openWriter(j)).isInstanceOf(LogLockedException.class);
+        assertThat(readAll(other, j)).asString().isEqualTo("a\n");
+        store.append(j, chunk(1, "b\n"));
+        store.close(); // gives the role back
+        other.append(j, chunk(2, "c\n"));
+        assertThat(readAll(other, j)).asString().isEqualTo("a\nb\nc\n");
+    }
+
+    @Test
+    @Timeout(120)
+    void aWriterInOneInstanceIsReadAndFollowedFromAnother() throws Exception {
+        JobId j = job("shared");
+        List<LogChunk> chunks = LogReference.chunk(Corpus.generated().get(0).bytes(), new Random(31), 4096);
+        LogStore reader = reopen(); // a second server instance over the same storage
+        try (LogFollower follower = reader.follow(j, 0)) {
+            Thread writer = new Thread(() -> {
+                for (LogChunk c : chunks) {
+                    store.append(j, c);
+                    if (c.seq() % 40 == 0) {
+                        sleep(3);
+                    }
+                }
+                store.seal(j);
+            });
+            writer.start();
+            List<LogChunk> got = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (!follower.isFinished() && System.nanoTime() < deadline) {
+                got.addAll(follower.poll(Duration.ofSeconds(5)));
+                LogStat seen = reader.stat(j);
+                byte[] prefix = reader.readRange(j, 0, (int) Math.min(seen.rawBytes(), 1 << 20));
+                assertThat(prefix).isEqualTo(Arrays.copyOf(LogReference.concat(chunks), prefix.length));
+            }
+            writer.join();
+            assertThat(follower.isFinished()).isTrue();
+            assertThat(got).isEqualTo(chunks);
+        }
+        assertThat(reader.stat(j).sealed()).isTrue();
+        assertThat(readAllChunks(reader, j)).isEqualTo(chunks);
+    }
+
+    // ---- archive hand-off, more --------------------------------------------------------------------------------
+
+    /** An archive of {@code chunks} written directly, with {@code options} (as another tier might). */
+    private static byte[] archiveOf(List<LogChunk> chunks, ArchiveOptions options) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (SeekableArchiveWriter w = new SeekableArchiveWriter(out, options)) {
+            for (LogChunk c : chunks) {
+                w.addChunk(c.stream(), c.timestampMillis(), c.data());
+            }
+            w.finish();
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void importOverAnOpenLogIsAConflictAndLeavesItAlone() throws Exception {
+        JobId j = job("import-over-open");
+        List<LogChunk> chunks = List.of(chunk(0, "one\n"), chunk(1, "two\n"));
+        appendAll(store, j, chunks);
+        byte[] archive = archiveOf(chunks, ArchiveOptions.defaults());
+        assertThatThrownBy(() -> store.importArchive(j, new ByteArrayInputStream(archive)))
+                .isInstanceOf(ChunkConflictException.class).hasMessageContaining(j.value()).hasMessageContaining("open");
+        assertThat(store.stat(j).sealed()).isFalse();
+        store.append(j, chunk(2, "three\n"));
+        assertThat(readAll(store, j)).asString().isEqualTo("one\ntwo\nthree\n");
+    }
+
+    @Test
+    void importTakesArchivesOfOtherOptionsAndTheSameLogAgainIsANoOp() throws Exception {
+        List<LogChunk> chunks = LogReference.chunk(Corpus.generated().get(3).bytes(), new Random(17), 8192);
+        byte[] foreign = archiveOf(chunks, new ArchiveOptions(ArchiveOptions.MIN_FRAME_RAW_BYTES, 1));
+        JobId j = job("import-foreign");
+        store.importArchive(j, new ByteArrayInputStream(foreign));
+        assertThat(readAllChunks(store, j)).isEqualTo(chunks);
+        assertThat(readAll(store, j)).isEqualTo(LogReference.concat(chunks));
+        assertThat(store.readTailLines(j, 7)).isEqualTo(LogReference.tail(LogReference.concat(chunks), 7));
+        assertThat(store.stat(j).lastTimestampMillis()).isEqualTo(chunks.get(chunks.size() - 1).timestampMillis());
+
+        // The same log archived by this store (other frames, other level): the same content, so a no-op.
+        JobId native_ = job("import-native");
+        appendAll(store, native_, chunks);
+        store.seal(native_);
+        ByteArrayOutputStream own = new ByteArrayOutputStream();
+        store.exportArchive(native_, own);
+        store.importArchive(j, new ByteArrayInputStream(own.toByteArray()));
+        assertThat(readAllChunks(store, j)).isEqualTo(chunks);
+
+        // export(import(x)) is again the same log, wherever it is imported next.
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        store.exportArchive(j, again);
+        JobId third = job("import-third");
+        reopen().importArchive(third, new ByteArrayInputStream(again.toByteArray()));
+        assertThat(readAllChunks(store, third)).isEqualTo(chunks);
+        assertThat(store.stat(third).crc32c()).isEqualTo(store.stat(native_).crc32c());
+    }
+
+    @Test
+    void importOfAnEmptySealedLogAndAppendAfterImportIsRefused() throws Exception {
+        JobId empty = job("import-empty");
+        store.importArchive(empty, new ByteArrayInputStream(archiveOf(List.of(), ArchiveOptions.defaults())));
+        LogStat st = store.stat(empty);
+        assertThat(st.sealed()).isTrue();
+        assertThat(st.chunks()).isZero();
+        assertThat(st.rawBytes()).isZero();
+        assertThat(store.readChunks(empty, 0, 10)).isEmpty();
+        assertThat(store.readTailLines(empty, 5)).isEmpty();
+        assertThatThrownBy(() -> store.append(empty, chunk(0, "late"))).isInstanceOf(LogSealedException.class);
+
+        JobId full = job("import-then-append");
+        store.importArchive(full, new ByteArrayInputStream(archiveOf(List.of(chunk(0, "x\n")), ArchiveOptions.defaults())));
+        assertThatThrownBy(() -> store.append(full, chunk(1, "y\n"))).isInstanceOf(LogSealedException.class)
+                .hasMessageContaining(full.value());
+        assertThatThrownBy(() -> store.append(full, chunk(0, "x\n"))).isInstanceOf(LogSealedException.class);
+        assertThat(readAll(store, full)).asString().isEqualTo("x\n");
+    }
+
+    // ---- delete races ------------------------------------------------------------------------------------------
+
+    /** The deterministic chunk {@code seq} of the delete-race log: any surviving prefix can be checked. */
+    private static LogChunk raceChunk(long seq) {
+        return new LogChunk(seq, LogStream.STDOUT, seq, ("chunk " + seq + " " + "x".repeat((int) (seq % 50)) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    @Timeout(120)
+    void deleteRacingAnAppenderAndASealLeavesNothingHalfDone() throws Exception {
+        for (int round = 0; round < scaled(10, 3); round++) {
+            JobId j = job("race-" + round);
+            AtomicBoolean stop = new AtomicBoolean();
+            ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
+            Thread appender = new Thread(() -> {
+                long seq = 0;
+                while (!stop.get()) {
+                    try {
+                        store.append(j, raceChunk(seq));
+                        seq++;
+                    } catch (SequenceGapException e) {
+                        seq = e.expectedSeq(); // deleted under us: start the log again
+                    } catch (LogSealedException e) {
+                        return;
+                    } catch (Throwable t) {
+                        unexpected.add(t);
+                        return;
+                    }
+                }
+            });
+            Thread sealer = new Thread(() -> {
+                sleep(20 + ThreadLocalRandom.current().nextInt(30));
+                try {
+                    store.seal(j);
+                } catch (Throwable t) {
+                    unexpected.add(t);
+                }
+            });
+            appender.start();
+            sealer.start();
+            for (int d = 0; d < 5; d++) {
+                sleep(ThreadLocalRandom.current().nextInt(15));
+                store.delete(j);
+            }
+            sealer.join();
+            stop.set(true);
+            appender.join();
+            assertThat(unexpected).as("round %d", round).isEmpty();
+            if (store.exists(j)) {
+                LogStat st = store.stat(j);
+                List<LogChunk> all = readAllChunks(store, j);
+                assertThat(all).hasSize((int) st.chunks());
+                for (LogChunk c : all) {
+                    assertThat(c).isEqualTo(raceChunk(c.seq()));
+                }
+                assertThat(crc(LogReference.concat(all))).isEqualTo(st.crc32c());
+                assertThat(readAll(store, j)).isEqualTo(LogReference.concat(all));
+            }
+            store.delete(j);
+            assertThat(store.exists(j)).isFalse();
+            assertThat(reopen().exists(j)).isFalse();
+        }
+        assertThat(store.list(ns + "race-", null, 100).jobs()).isEmpty();
+    }
+
+    // ---- damage: reads never return wrong bytes and never a shorter log --------------------------------------------
+
+    private List<LogChunk> damageableLog(JobId j) {
+        List<LogChunk> chunks = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            chunks.add(chunk(i, "line " + i + " " + "abcdefgh".repeat(8 + i) + "\n"));
+        }
+        appendAll(store, j, chunks);
+        store.close(); // nobody writes the log while the backend damages it
+        return chunks;
+    }
+
+    @Test
+    void aDamagedMiddleChunkFailsEveryReadCoveringItAndNoOther(TestInfo info) throws Exception {
+        require(Capability.DAMAGE_CHUNK, info);
+        JobId j = job("damaged-middle");
+        List<LogChunk> chunks = damageableLog(j);
+        byte[] log = LogReference.concat(chunks);
+        damageChunk(j, 10);
+        LogStore s = reopen();
+        LogStat st = s.stat(j);
+        assertThat(st.chunks()).isEqualTo(20);
+        assertThat(st.rawBytes()).isEqualTo(log.length);
+        long start10 = LogReference.concat(chunks.subList(0, 10)).length;
+        assertThatThrownBy(() -> s.readRange(j, 0, log.length)).isInstanceOf(CorruptLogException.class)
+                .hasMessageContaining(j.value()).hasMessageContaining("seq 10");
+        assertThatThrownBy(() -> s.readRange(j, start10 + 3, 5)).isInstanceOf(CorruptLogException.class).hasMessageContaining("seq 10");
+        assertThatThrownBy(() -> s.readChunks(j, 5, 10)).isInstanceOf(CorruptLogException.class).hasMessageContaining("seq 10");
+        assertThatThrownBy(() -> s.readTailLines(j, 15)).isInstanceOf(CorruptLogException.class).hasMessageContaining("seq 10");
+        assertThat(s.readRange(j, 0, (int) start10)).isEqualTo(Arrays.copyOf(log, (int) start10));
+        assertThat(s.readChunks(j, 11, 100)).isEqualTo(chunks.subList(11, 20));
+        // 8 lines start right after chunk 11's newline; 9 would need chunk 10's newline to find their start.
+        assertThat(s.readTailLines(j, 8)).isEqualTo(LogReference.tail(log, 8));
+        assertThatThrownBy(() -> s.seal(j)).isInstanceOf(CorruptLogException.class).hasMessageContaining("seq 10");
+        assertThat(s.stat(j).sealed()).isFalse();
+    }
+
+    @Test
+    void aDamagedLastChunkIsReportedNeverCutOff(TestInfo info) throws Exception {
+        require(Capability.DAMAGE_CHUNK, info);
+        JobId j = job("damaged-last");
+        List<LogChunk> chunks = damageableLog(j);
+        byte[] log = LogReference.concat(chunks);
+        damageChunk(j, 19);
+        LogStore s = reopen();
+        for (int pass = 0; pass < 2; pass++) { // reading twice: the first read must not have "repaired" anything
+            LogStat st = s.stat(j);
+            assertThat(st.chunks()).as("stat agrees with what is stored").isEqualTo(20);
+            assertThat(st.rawBytes()).isEqualTo(log.length);
+            assertThatThrownBy(() -> s.readRange(j, 0, log.length)).isInstanceOf(CorruptLogException.class)
+                    .hasMessageContaining(j.value()).hasMessageContaining("seq 19");
+            assertThatThrownBy(() -> s.readTailLines(j, 1)).isInstanceOf(CorruptLogException.class).hasMessageContaining("seq 19");
+            assertThatThrownBy(() -> s.readChunks(j, 0, 100)).isInstanceOf(CorruptLogException.class).hasMessageContaining("seq 19");
+            assertThat(s.readChunks(j, 0, 19)).isEqualTo(chunks.subList(0, 19));
+        }
+    }
+
+    @Test
+    void aDamagedIndexIsReadAroundOrReportedNeverAShorterLog(TestInfo info) throws Exception {
+        require(Capability.DAMAGE_INDEX, info);
+        for (long damaged : new long[] {10, 19}) {
+            JobId j = job("damaged-index-" + damaged);
+            store = reopen();
+            List<LogChunk> chunks = damageableLog(j);
+            byte[] log = LogReference.concat(chunks);
+            damageIndex(j, damaged);
+            LogStore s = reopen();
+            for (int pass = 0; pass < 2; pass++) {
+                expectRightOrCorrupt(j, () -> {
+                    LogStat st = s.stat(j);
+                    assertThat(st.chunks()).isEqualTo(20);
+                    assertThat(st.rawBytes()).isEqualTo(log.length);
+                    assertThat(st.crc32c()).isEqualTo(crc(log));
+                });
+                expectRightOrCorrupt(j, () -> assertThat(s.readRange(j, 0, log.length)).isEqualTo(log));
+                expectRightOrCorrupt(j, () -> assertThat(readAllChunks(s, j)).isEqualTo(chunks));
+                expectRightOrCorrupt(j, () -> assertThat(s.readTailLines(j, 3)).isEqualTo(LogReference.tail(log, 3)));
+                expectRightOrCorrupt(j, () -> assertThat(s.readChunks(j, damaged, 1)).isEqualTo(chunks.subList((int) damaged, (int) damaged + 1)));
+            }
+        }
+    }
+
+    private static void expectRightOrCorrupt(JobId j, Runnable check) {
+        try {
+            check.run();
+        } catch (CorruptLogException e) {
+            assertThat(e).hasMessageContaining(j.value());
+        }
+    }
+
+    @Test
+    void aDamagedArchiveFailsReadsAndExport(TestInfo info) throws Exception {
+        require(Capability.DAMAGE_ARCHIVE, info);
+        JobId j = job("damaged-archive");
+        List<LogChunk> chunks = LogReference.chunk(Corpus.generated().get(0).bytes(), new Random(77), 4096);
+        appendAll(store, j, chunks);
+        store.seal(j);
+        store.close();
+        damageArchive(j);
+        LogStore s = reopen();
+        assertThatThrownBy(() -> readAll(s, j)).isInstanceOf(CorruptLogException.class).hasMessageContaining(j.value());
+        assertThatThrownBy(() -> readAllChunks(s, j)).isInstanceOf(CorruptLogException.class).hasMessageContaining(j.value());
+        assertThatThrownBy(() -> s.exportArchive(j, new ByteArrayOutputStream())).isInstanceOf(CorruptLogException.class)
+                .hasMessageContaining(j.value()).hasMessageContaining("archive byte");
     }
 
     private static void sleep(long ms) {

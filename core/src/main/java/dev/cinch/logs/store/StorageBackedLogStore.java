@@ -44,6 +44,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -73,7 +74,7 @@ public final class StorageBackedLogStore implements LogStore {
     private static final Logger LOG = LoggerFactory.getLogger(StorageBackedLogStore.class);
     private static final int LOCK_STRIPES = 256;
     private static final int ARCHIVE_READERS = 128;
-    /** Raw bytes an open-log tail reads per step backwards (at least one whole chunk). */
+    /** Raw bytes of chunks an open-log tail fetches per read as it walks backwards (at least one whole chunk). */
     private static final int TAIL_BLOCK_BYTES = 64 << 10;
     /** Raw bytes of chunks a seal reads from the open log per batch. */
     private static final int SEAL_BATCH_BYTES = 8 << 20;
@@ -644,25 +645,50 @@ public final class StorageBackedLogStore implements LogStore {
 
             @Override
             public byte[] open(OpenLogSnapshot s) {
-                // Backwards one group of chunks (about 64 KiB, or one larger chunk) at a time: each decoded once.
-                return TailLines.read(job, s.totals().rawBytes(), lines, end -> {
-                    try {
-                        long last = s.seqAt(end - 1);
-                        long first = Math.min(last, s.seqAt(Math.max(0, end - TAIL_BLOCK_BYTES)));
-                        List<StoredChunk> chunks = s.read(first, last + 1);
-                        long start = chunks.get(0).entry().rawOffset();
-                        byte[] block = new byte[(int) (end - start)];
-                        for (StoredChunk c : chunks) {
-                            byte[] data = decode(job, c);
-                            System.arraycopy(data, 0, block, (int) (c.entry().rawOffset() - start), data.length);
-                        }
-                        return new TailLines.Block(start, block);
-                    } catch (IOException e) {
-                        throw new LogStoreIOException(job, "tail read before offset " + end, e);
-                    }
-                });
+                return TailLines.read(job, s.totals().rawBytes(), lines, new BackwardChunks(job, s));
             }
         });
+    }
+
+    /**
+     * An open log read backwards one chunk at a time, each decoded once and only when the tail gets to it (a damaged
+     * chunk outside the answer never fails the tail); bodies are fetched about {@link #TAIL_BLOCK_BYTES} at a time.
+     */
+    private final class BackwardChunks implements TailLines.BackwardBlocks {
+        private final JobId job;
+        private final OpenLogSnapshot snapshot;
+        private final ArrayDeque<StoredChunk> fetched = new ArrayDeque<>();
+
+        BackwardChunks(JobId job, OpenLogSnapshot snapshot) {
+            this.job = job;
+            this.snapshot = snapshot;
+        }
+
+        @Override
+        public TailLines.Block endingAt(long end) {
+            while (true) {
+                StoredChunk c = fetched.pollLast();
+                if (c == null) {
+                    fetchBefore(end);
+                    continue;
+                }
+                ChunkIndexEntry e = c.entry();
+                if (e.length() > 0 && e.rawOffset() + e.length() == end) {
+                    return new TailLines.Block(e.rawOffset(), decode(job, c));
+                }
+                // an empty chunk: nothing to show
+            }
+        }
+
+        private void fetchBefore(long end) {
+            try {
+                long last = snapshot.seqAt(end - 1);
+                long first = Math.min(last, snapshot.seqAt(Math.max(0, end - TAIL_BLOCK_BYTES)));
+                fetched.addAll(snapshot.read(first, last + 1));
+            } catch (IOException e) {
+                throw new LogStoreIOException(job, "tail read before offset " + end, e);
+            }
+        }
     }
 
     /** Decodes a stored chunk and checks its length and CRC32C against its entry. */
