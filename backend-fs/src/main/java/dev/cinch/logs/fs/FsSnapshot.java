@@ -160,13 +160,19 @@ final class FsSnapshot implements OpenLogSnapshot {
         }
         IndexEntry[] entries = indexEntries(fromSeq, toSeq);
         List<StoredChunk> out = new ArrayList<>(entries.length);
+        long fileSize = files.log.size();
         int i = 0;
         while (i < entries.length) {
+            if (entries[i].frameEnd() > fileSize) {
+                throw new CorruptLogException(files.job, "seq " + (fromSeq + i) + ": open.log ends at " + fileSize
+                        + ", before the end of the chunk's frame (file offsets " + entries[i].fileOffset() + ".."
+                        + entries[i].frameEnd() + ")");
+            }
             // Consecutive frames are contiguous in open.log: fetch as many as fit in one read.
             long spanStart = entries[i].fileOffset();
             int j = i + 1;
             while (j < entries.length && entries[j].fileOffset() == entries[j - 1].frameEnd()
-                    && entries[j].frameEnd() - spanStart <= MAX_READ_SPAN) {
+                    && entries[j].frameEnd() - spanStart <= MAX_READ_SPAN && entries[j].frameEnd() <= fileSize) {
                 j++;
             }
             byte[] span = files.logBytes(spanStart, entries[j - 1].frameEnd(), fromSeq + i);

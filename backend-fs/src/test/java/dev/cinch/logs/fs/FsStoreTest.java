@@ -120,13 +120,109 @@ class FsStoreTest {
         java.util.Arrays.fill(bytes, 3 * IndexEntry.BYTES, 6 * IndexEntry.BYTES, (byte) 0);
         Files.write(idx, java.util.Arrays.copyOf(bytes, bytes.length - IndexEntry.BYTES / 2));
         try (LogStore store = open()) {
-            // a reader with no writer around runs the recovery itself
+            // a reader reads around the damage from the intact frames (and changes nothing)
             assertThat(store.readRange(job, 0, 10_000)).asString().isEqualTo(expected.toString());
             assertThat(store.stat(job).chunks()).isEqualTo(12);
             store.append(job, chunk(12, "chunk 12\n"));
             store.seal(job);
             assertThat(store.readRange(job, 0, 10_000)).asString().isEqualTo(expected + "chunk 12\n");
         }
+    }
+
+    /** A 433-chunk open log written and closed cleanly (every chunk acknowledged with fsync); returns its bytes. */
+    private byte[] writeClosedLog(JobId job) {
+        byte[] log = dev.cinch.logs.testkit.CiLogGenerator.generate(433, 1_771_436);
+        try (LogStore store = open("fs.durability", "fsync")) {
+            long seq = 0;
+            for (int at = 0; at < log.length; at += 4096) {
+                store.append(job, new LogChunk(seq++, LogStream.STDOUT, seq, java.util.Arrays.copyOfRange(log, at, Math.min(log.length, at + 4096))));
+            }
+        }
+        return log;
+    }
+
+    private Map<String, byte[]> openFiles(JobId job) throws Exception {
+        return Map.of("open.log", Files.readAllBytes(jobDir(job).resolve("open.log")),
+                "open.idx", Files.readAllBytes(jobDir(job).resolve("open.idx")));
+    }
+
+    private void assertFilesUnchanged(JobId job, Map<String, byte[]> before) throws Exception {
+        Map<String, byte[]> after = openFiles(job);
+        for (String name : before.keySet()) {
+            assertThat(after.get(name)).as("%s after reads", name).isEqualTo(before.get(name));
+        }
+    }
+
+    @Test
+    void aDamagedOrShortIndexNeitherHidesChunksNorIsRepairedByReaders() throws Exception {
+        for (String damage : new String[] {"flip-last-entry", "truncate-index", "zero-middle-page"}) {
+            JobId job = JobId.of("index-" + damage);
+            byte[] log = writeClosedLog(job);
+            long chunks = (log.length + 4095) / 4096;
+            Path idx = jobDir(job).resolve("open.idx");
+            byte[] bytes = Files.readAllBytes(idx);
+            switch (damage) {
+                case "flip-last-entry" -> bytes[bytes.length - IndexEntry.BYTES + 20] ^= 0x11;
+                case "truncate-index" -> bytes = java.util.Arrays.copyOf(bytes, 200 * IndexEntry.BYTES + 17);
+                default -> java.util.Arrays.fill(bytes, 100 * IndexEntry.BYTES, 185 * IndexEntry.BYTES, (byte) 0);
+            }
+            Files.write(idx, bytes);
+            Map<String, byte[]> before = openFiles(job);
+            try (LogStore store = open()) {
+                for (int pass = 0; pass < 2; pass++) {
+                    assertThat(store.stat(job).chunks()).as(damage).isEqualTo(chunks);
+                    assertThat(store.stat(job).rawBytes()).as(damage).isEqualTo(log.length);
+                    assertThat(readWhole(store, job)).as(damage).isEqualTo(log);
+                    assertThat(store.readChunks(job, 150, 10)).extracting(LogChunk::seq).as(damage).first().isEqualTo(150L);
+                    assertThat(store.readTailLines(job, 3)).as(damage).isEqualTo(dev.cinch.logs.testkit.LogReference.tail(log, 3));
+                }
+            }
+            assertFilesUnchanged(job, before);
+        }
+    }
+
+    @Test
+    void aShortOrDamagedLastFrameIsReportedNotCutByReaders() throws Exception {
+        for (String damage : new String[] {"cut-open-log", "flip-last-frame"}) {
+            JobId job = JobId.of("frame-" + damage);
+            byte[] log = writeClosedLog(job);
+            long chunks = (log.length + 4095) / 4096;
+            Path file = jobDir(job).resolve("open.log");
+            byte[] bytes = Files.readAllBytes(file);
+            if (damage.equals("cut-open-log")) {
+                bytes = java.util.Arrays.copyOf(bytes, bytes.length - 100);
+            } else {
+                bytes[bytes.length - 10] ^= 0x22;
+            }
+            Files.write(file, bytes);
+            Map<String, byte[]> before = openFiles(job);
+            try (LogStore store = open()) {
+                for (int pass = 0; pass < 2; pass++) {
+                    assertThat(store.stat(job).chunks()).as(damage).isEqualTo(chunks);
+                    assertThatThrownBy(() -> readWhole(store, job)).as(damage).isInstanceOf(CorruptLogException.class)
+                            .hasMessageContaining(job.value()).hasMessageContaining("seq " + (chunks - 1));
+                    assertThatThrownBy(() -> store.readTailLines(job, 1)).isInstanceOf(CorruptLogException.class);
+                    assertThat(store.readChunks(job, 0, (int) chunks - 1)).hasSize((int) chunks - 1);
+                }
+            }
+            assertFilesUnchanged(job, before);
+            // A writer taking the log over is where recovery may drop what fails its checks: here the last chunk.
+            try (LogStore store = open()) {
+                store.append(job, chunk(chunks - 1, "replacement\n"));
+                assertThat(store.stat(job).chunks()).isEqualTo(chunks);
+                byte[] expected = java.util.Arrays.copyOf(log, (int) ((chunks - 1) * 4096));
+                assertThat(store.readRange(job, 0, expected.length)).isEqualTo(expected);
+            }
+        }
+    }
+
+    private static byte[] readWhole(LogStore store, JobId job) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        long size = store.stat(job).rawBytes();
+        for (long at = 0; at < size; at += 1 << 20) {
+            out.writeBytes(store.readRange(job, at, 1 << 20));
+        }
+        return out.toByteArray();
     }
 
     @Test
