@@ -32,8 +32,9 @@ import java.util.Optional;
 /**
  * {@code cinchlog}: the operator's tool for Cinch's log storage.
  *
- * <p>Exit codes: 0 success, 2 usage or configuration errors (including invalid job ids), 1 any other failure; a
- * failure prints one line, {@code cinchlog: <what went wrong>}, on stderr. {@code run} exits with its command's code.
+ * <p>Exit codes: 0 success, 2 usage or configuration errors (including invalid job ids and bad option values, which
+ * are refused while parsing, before any store or database is opened), 1 any other failure; a failure prints one
+ * line, {@code cinchlog: <what went wrong>}, on stderr. {@code run} exits with its command's code.
  *
  * <p>The metadata database (SQLite {@code <data-dir>/cinch.db}, or Postgres when {@code DATABASE_URL} is set) is
  * migrated automatically by the first command that needs it, so a fresh self-hosted install works without a setup
@@ -56,15 +57,15 @@ public final class Cinchlog implements AutoCloseable {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
 
-    @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
+    @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE", converter = NonEmptyPathConverter.class,
             description = "Config file (.yml/.yaml or .properties). Env vars override it; flags override both.")
     Path configFile;
 
-    @Option(names = "--data-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
+    @Option(names = "--data-dir", scope = ScopeType.INHERIT, paramLabel = "DIR", converter = NonEmptyPathConverter.class,
             description = "Data directory (env CINCH_DATA_DIR, default ./cinch-data).")
     Path dataDir;
 
-    @Option(names = "--store", scope = ScopeType.INHERIT, paramLabel = "NAME",
+    @Option(names = "--store", scope = ScopeType.INHERIT, paramLabel = "NAME", converter = NonEmptyConverter.class,
             description = "Log store: a provider name such as fs (env CINCH_LOG_STORE, default fs).")
     String storeName;
 
@@ -135,6 +136,19 @@ public final class Cinchlog implements AutoCloseable {
             return EXIT_USAGE;
         }
         return EXIT_FAILURE;
+    }
+
+    /** User input quoted for a message, with control characters escaped so the message stays one line. */
+    static String quoted(String value) {
+        StringBuilder sb = new StringBuilder("'");
+        value.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                sb.append(String.format("\\x%02x", c));
+            } else {
+                sb.appendCodePoint(c);
+            }
+        });
+        return sb.append('\'').toString();
     }
 
     private static String oneLine(Throwable ex) {

@@ -35,7 +35,8 @@ final class RunCommand implements Callable<Integer> {
             description = "Job id (default: a new id, printed on stderr as 'job <id>').")
     JobId job;
 
-    @Option(names = "--chunk-size", defaultValue = "65536", paramLabel = "BYTES", description = "Largest chunk (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--chunk-size", defaultValue = "65536", paramLabel = "BYTES", converter = ChunkSizeConverter.class,
+            description = "Largest chunk (default: ${DEFAULT-VALUE}).")
     int chunkSize;
 
     @Parameters(index = "0..*", arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
@@ -43,9 +44,6 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (chunkSize < 1 || chunkSize > LogStore.MAX_CHUNK_BYTES) {
-            throw new Cinchlog.UsageException("--chunk-size must be 1.." + LogStore.MAX_CHUNK_BYTES + ", got " + chunkSize);
-        }
         JobId id = job != null ? job : newJobId();
         cli.err.println("job " + id.value());
         // Before CMD starts: if the metadata is unavailable nothing runs, rather than output landing in a log that
