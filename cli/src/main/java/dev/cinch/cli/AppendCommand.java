@@ -28,15 +28,12 @@ final class AppendCommand implements Callable<Integer> {
             description = "Stream the chunks belong to (default: ${DEFAULT-VALUE}).")
     LogStream stream;
 
-    @Option(names = "--chunk-size", defaultValue = "65536", paramLabel = "BYTES",
+    @Option(names = "--chunk-size", defaultValue = "65536", paramLabel = "BYTES", converter = ChunkSizeConverter.class,
             description = "Largest chunk to store (default: ${DEFAULT-VALUE}).")
     int chunkSize;
 
     @Override
     public Integer call() throws IOException {
-        if (chunkSize < 1 || chunkSize > LogStore.MAX_CHUNK_BYTES) {
-            throw new Cinchlog.UsageException("--chunk-size must be 1.." + LogStore.MAX_CHUNK_BYTES + ", got " + chunkSize);
-        }
         // Metadata first: a log must never exist for a job the metadata does not know (retention and the server
         // find logs through job rows). The metadata being unreachable is a failure here, not a silent skip.
         cli.metadata().ensureJob(job, "append");

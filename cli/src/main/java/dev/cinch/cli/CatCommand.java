@@ -32,18 +32,20 @@ final class CatCommand implements Callable<Integer> {
         @ArgGroup(exclusive = false)
         Range range;
 
-        @Option(names = "--tail-lines", paramLabel = "N", description = "The last N lines.")
+        @Option(names = "--tail-lines", paramLabel = "N", converter = NonNegativeIntConverter.class, description = "The last N lines.")
         Integer tailLines;
 
-        @Option(names = "--from-seq", paramLabel = "N", description = "Chunks from seq N on.")
+        @Option(names = "--from-seq", paramLabel = "N", converter = NonNegativeLongConverter.class, description = "Chunks from seq N on.")
         Long fromSeq;
     }
 
     static final class Range {
-        @Option(names = "--offset", required = true, paramLabel = "N", description = "First byte to print.")
+        @Option(names = "--offset", required = true, paramLabel = "N", converter = NonNegativeLongConverter.class,
+                description = "First byte to print.")
         long offset;
 
-        @Option(names = "--length", paramLabel = "N", description = "Bytes to print (default: to the end).")
+        @Option(names = "--length", paramLabel = "N", converter = NonNegativeLongConverter.class,
+                description = "Bytes to print (default: to the end).")
         Long length;
     }
 
@@ -68,11 +70,8 @@ final class CatCommand implements Callable<Integer> {
         } else {
             long offset = selection == null ? 0 : selection.range.offset;
             long remaining = selection == null || selection.range.length == null ? Long.MAX_VALUE : selection.range.length;
-            if (remaining < 0) {
-                throw new Cinchlog.UsageException("--length must be >= 0, got " + remaining);
-            }
             long size = store.stat(job).rawBytes();
-            if (offset > size || offset < 0) {
+            if (offset > size) {
                 // let the store produce its typed error naming the job and offset
                 store.readRange(job, offset, 0);
             }

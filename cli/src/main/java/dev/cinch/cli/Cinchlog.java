@@ -32,8 +32,11 @@ import java.util.Optional;
 /**
  * {@code cinchlog}: the operator's tool for Cinch's log storage.
  *
- * <p>Exit codes: 0 success, 2 usage or configuration errors (including invalid job ids), 1 any other failure; a
- * failure prints one line, {@code cinchlog: <what went wrong>}, on stderr. {@code run} exits with its command's code.
+ * <p>Exit codes: 0 success, 2 usage or configuration errors (including invalid job ids and bad option values, which
+ * are refused while parsing, before any store or database is opened), 1 any other failure; a failure prints one
+ * line, {@code cinchlog: <what went wrong>}, on stderr. {@code run} exits with its command's code, or with
+ * {@value #EXIT_STORAGE_FAILED} when the command succeeded but its log could not be stored or sealed (see
+ * {@link RunCommand}).
  *
  * <p>The metadata database (SQLite {@code <data-dir>/cinch.db}, or Postgres when {@code DATABASE_URL} is set) is
  * migrated automatically by the first command that needs it, so a fresh self-hosted install works without a setup
@@ -55,16 +58,18 @@ import java.util.Optional;
 public final class Cinchlog implements AutoCloseable {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
+    /** {@code run} only: the command exited 0, but storing or sealing its log failed. */
+    public static final int EXIT_STORAGE_FAILED = 3;
 
-    @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
+    @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE", converter = NonEmptyPathConverter.class,
             description = "Config file (.yml/.yaml or .properties). Env vars override it; flags override both.")
     Path configFile;
 
-    @Option(names = "--data-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
+    @Option(names = "--data-dir", scope = ScopeType.INHERIT, paramLabel = "DIR", converter = NonEmptyPathConverter.class,
             description = "Data directory (env CINCH_DATA_DIR, default ./cinch-data).")
     Path dataDir;
 
-    @Option(names = "--store", scope = ScopeType.INHERIT, paramLabel = "NAME",
+    @Option(names = "--store", scope = ScopeType.INHERIT, paramLabel = "NAME", converter = NonEmptyConverter.class,
             description = "Log store: a provider name such as fs (env CINCH_LOG_STORE, default fs).")
     String storeName;
 
@@ -122,6 +127,10 @@ public final class Cinchlog implements AutoCloseable {
         try {
             out.flush();
         } catch (java.io.IOException e) {
+            // A command that already failed has reported why; its code stands (run's is its command's code).
+            if (code != 0) {
+                return code;
+            }
             err.println("cinchlog: writing output failed: " + e.getMessage());
             return EXIT_FAILURE;
         }
@@ -137,7 +146,20 @@ public final class Cinchlog implements AutoCloseable {
         return EXIT_FAILURE;
     }
 
-    private static String oneLine(Throwable ex) {
+    /** User input quoted for a message, with control characters escaped so the message stays one line. */
+    static String quoted(String value) {
+        StringBuilder sb = new StringBuilder("'");
+        value.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                sb.append(String.format("\\x%02x", c));
+            } else {
+                sb.appendCodePoint(c);
+            }
+        });
+        return sb.append('\'').toString();
+    }
+
+    static String oneLine(Throwable ex) {
         String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
         int nl = msg.indexOf('\n');
         return nl < 0 ? msg : msg.substring(0, nl);

@@ -8,7 +8,9 @@ import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
@@ -31,8 +33,22 @@ final class ExportCommand implements Callable<Integer> {
             cli.store().exportArchive(job, cli.out);
             return 0;
         }
+        // Checked before the store is opened: these are mistakes in the command line, not storage failures.
+        if (output.isBlank()) {
+            throw new Cinchlog.UsageException("-o/--output must name a file, or - for stdout");
+        }
         Path target = Path.of(output).toAbsolutePath();
-        Path tmp = Files.createTempFile(target.getParent(), ".cinchlog-export-", ".tmp");
+        if (Files.isDirectory(target)) {
+            throw new Cinchlog.UsageException("-o/--output " + Cinchlog.quoted(output) + " is a directory; name the archive file to write");
+        }
+        Path tmp;
+        try {
+            tmp = Files.createTempFile(target.getParent(), ".cinchlog-export-", ".tmp");
+        } catch (NoSuchFileException e) {
+            throw new IOException("cannot write " + target + ": folder " + target.getParent() + " does not exist", e);
+        } catch (AccessDeniedException e) {
+            throw new IOException("cannot write " + target + ": permission denied in " + target.getParent(), e);
+        }
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 cli.store().exportArchive(job, out);

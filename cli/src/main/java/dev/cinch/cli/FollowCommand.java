@@ -20,7 +20,8 @@ final class FollowCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "JOB", converter = JobIdConverter.class)
     JobId job;
 
-    @Option(names = "--from-seq", defaultValue = "0", paramLabel = "N", description = "Start at chunk N (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--from-seq", defaultValue = "0", paramLabel = "N", converter = NonNegativeLongConverter.class,
+            description = "Start at chunk N (default: ${DEFAULT-VALUE}).")
     long fromSeq;
 
     @Override

@@ -19,7 +19,8 @@ final class LsCommand implements Callable<Integer> {
     @ParentCommand
     Cinchlog cli;
 
-    @Option(names = "--prefix", defaultValue = "", paramLabel = "PREFIX", description = "Only job ids starting with PREFIX.")
+    @Option(names = "--prefix", defaultValue = "", paramLabel = "PREFIX", converter = JobIdPrefixConverter.class,
+            description = "Only job ids starting with PREFIX.")
     String prefix;
 
     @Option(names = "--json", description = "Print a JSON array with each log's stat.")

@@ -46,21 +46,24 @@ final class TokenCommand extends CommandGroup {
         @ParentCommand
         TokenCommand parent;
 
-        @Option(names = "--name", required = true, paramLabel = "NAME", description = "What the token is for.")
+        @Option(names = "--name", required = true, paramLabel = "NAME", converter = NonEmptyConverter.class,
+                description = "What the token is for.")
         String name;
 
         @Option(names = "--type", required = true, paramLabel = "worker|admin|readonly", converter = TokenTypeConverter.class,
                 description = "worker (bound to --worker), admin (full access) or readonly.")
         TokenType type;
 
-        @Option(names = "--scope", paramLabel = "SCOPE", description = "A scope; repeat for several.")
+        @Option(names = "--scope", paramLabel = "SCOPE", converter = NonEmptyConverter.class,
+                description = "A scope; repeat for several.")
         List<String> scopes = new ArrayList<>();
 
         @Option(names = "--expires-in", paramLabel = "DURATION", converter = DurationConverter.class,
                 description = "Lifetime such as 30d or 12h (default: never expires).")
         Duration expiresIn;
 
-        @Option(names = "--worker", paramLabel = "ID", description = "The worker a worker token belongs to (required for --type worker).")
+        @Option(names = "--worker", paramLabel = "ID", converter = NonEmptyConverter.class,
+                description = "The worker a worker token belongs to (required for --type worker).")
         String worker;
 
         @Option(names = "--json", description = "Print one JSON object with the token and its details instead.")
@@ -131,7 +134,8 @@ final class TokenCommand extends CommandGroup {
         @ParentCommand
         TokenCommand parent;
 
-        @Parameters(index = "0", paramLabel = "ID", description = "The token's id (tok_...), as 'token ls' shows.")
+        @Parameters(index = "0", paramLabel = "ID", converter = TokenIdConverter.class,
+                description = "The token's id (tok_...), as 'token ls' shows.")
         String id;
 
         @Override

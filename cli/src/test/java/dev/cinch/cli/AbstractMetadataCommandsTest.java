@@ -302,6 +302,26 @@ abstract class AbstractMetadataCommandsTest {
     }
 
     @Test
+    void sealNeedsALogOrAJobRow() throws Exception {
+        Result unknown = run("seal", "typo-job");
+        assertThat(unknown.code()).isEqualTo(1);
+        assertThat(unknown.err().lines().filter(l -> l.startsWith("cinchlog: ")).toList())
+                .containsExactly("cinchlog: job typo-job: no log stored and no job row in the metadata database; nothing to seal");
+        assertThat(run("stat", "typo-job").code()).as("no empty log was left behind").isEqualTo(1);
+
+        // A job that ran and printed nothing has a row but no log: its complete log is empty.
+        try (Metadata md = metadataAt(Instant.now(), Map.of())) {
+            md.ensureJob(JobId.of("quiet-job"), "true");
+        }
+        assertThat(run("seal", "quiet-job").code()).isZero();
+        JsonNode stat = new ObjectMapper().readTree(run("stat", "--json", "quiet-job").out());
+        assertThat(stat.get("sealed").asBoolean()).isTrue();
+        assertThat(stat.get("chunks").asLong()).isZero();
+        assertThat(run("cat", "quiet-job").out()).isEmpty();
+        assertThat(run("seal", "quiet-job").code()).as("idempotent").isZero();
+    }
+
+    @Test
     void runAndAppendRegisterTheirJobs() {
         Result ran = run("run", "--job", "r1", "--", "echo", "it's here", "-n");
         assertThat(ran.code()).isZero();

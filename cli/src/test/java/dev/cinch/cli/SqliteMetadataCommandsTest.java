@@ -50,4 +50,18 @@ class SqliteMetadataCommandsTest extends AbstractMetadataCommandsTest {
         assertThat(run("stat", "never").code()).isEqualTo(1);
         assertThat(Files.exists(dir.resolve("data/logs/lost"))).isFalse();
     }
+
+    @Test
+    void sealingAStoredLogNeedsNoDatabase() {
+        assertThat(pipe("output\n", "append", "stored").code()).isZero();
+        Map<String, String> down = Map.of("DATABASE_URL", "postgres://cinch@127.0.0.1:1/cinch", "CINCH_DATABASE_CONNECT_TIMEOUT", "1s");
+        Result sealed = runAt(Clock.systemUTC(), "", down, "seal", "stored");
+        assertThat(sealed.code()).as(sealed.err()).isZero();
+        assertThat(run("stat", "stored").out()).contains("sealed:      true");
+        // Without a log, seal must ask the database, and an unreachable one is a failure, not an empty log.
+        Result unknown = runAt(Clock.systemUTC(), "", down, "seal", "not-stored");
+        assertThat(unknown.code()).isEqualTo(1);
+        assertThat(unknown.err()).startsWith("cinchlog: ").contains("127.0.0.1:1");
+        assertThat(run("stat", "not-stored").code()).isEqualTo(1);
+    }
 }

@@ -1,0 +1,23 @@
+package dev.cinch.cli;
+
+import picocli.CommandLine;
+
+/**
+ * Offsets, lengths and seqs: a whole number, 0 or more. Checked while parsing, so a negative value is a usage error
+ * naming the option (exit 2) and the store is never asked.
+ */
+final class NonNegativeLongConverter implements CommandLine.ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+        long n;
+        try {
+            n = Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException(Cinchlog.quoted(value) + " is not a whole number");
+        }
+        if (n < 0) {
+            throw new CommandLine.TypeConversionException(Cinchlog.quoted(value) + " is negative; it must be 0 or more");
+        }
+        return n;
+    }
+}
