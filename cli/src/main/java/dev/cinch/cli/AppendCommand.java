@@ -1,9 +1,7 @@
 package dev.cinch.cli;
 
 import dev.cinch.logs.JobId;
-import dev.cinch.logs.LogNotFoundException;
-import dev.cinch.logs.LogStat;
-import dev.cinch.logs.LogStore;
+import dev.cinch.logs.LogWriter;
 import dev.cinch.logs.LogStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,31 +35,21 @@ final class AppendCommand implements Callable<Integer> {
         // Metadata first: a log must never exist for a job the metadata does not know (retention and the server
         // find logs through job rows). The metadata being unreachable is a failure here, not a silent skip.
         cli.metadata().ensureJob(job, "append");
-        LogStore store = cli.store();
-        long seq = nextSeq(store, job);
-        ChunkWriter writer = new ChunkWriter(store, job, seq);
-        byte[] buf = new byte[chunkSize];
-        InputStream in = cli.in;
-        while (true) {
-            int n = in.readNBytes(buf, 0, buf.length);
-            if (n <= 0) {
-                break;
+        // The writer role before the first byte of stdin is read: a second append to the same job (another
+        // process) fails here, with nothing consumed, instead of colliding with this one at some seq later. Taking
+        // it creates the log, so even empty input leaves a log (an empty one).
+        try (LogWriter session = cli.store().openWriter(job)) {
+            ChunkWriter writer = new ChunkWriter(session);
+            byte[] buf = new byte[chunkSize];
+            InputStream in = cli.in;
+            while (true) {
+                int n = in.readNBytes(buf, 0, buf.length);
+                if (n <= 0) {
+                    break;
+                }
+                writer.write(stream, buf, n);
             }
-            writer.write(stream, buf, n);
         }
         return 0;
-    }
-
-    /** Where an append continues: after the last stored chunk. Appending to a sealed log is an error. */
-    static long nextSeq(LogStore store, JobId job) {
-        try {
-            LogStat stat = store.stat(job);
-            if (stat.sealed()) {
-                throw new dev.cinch.logs.LogSealedException(job, stat.chunks());
-            }
-            return stat.chunks();
-        } catch (LogNotFoundException e) {
-            return 0;
-        }
     }
 }

@@ -1,27 +1,21 @@
 package dev.cinch.cli;
 
-import dev.cinch.logs.JobId;
-import dev.cinch.logs.LogChunk;
-import dev.cinch.logs.LogStore;
 import dev.cinch.logs.LogStream;
+import dev.cinch.logs.LogWriter;
 
-import java.util.Arrays;
-
-/** Appends chunks with consecutive seqs from several threads (stdout and stderr pumps of {@code run}). */
+/**
+ * Appends chunks through one writer session from several threads (the stdout and stderr pumps of {@code run}): the
+ * session holds the log's writer role, so no other process can interleave, and its seqs follow the order of calls.
+ */
 final class ChunkWriter {
-    private final LogStore store;
-    private final JobId job;
-    private long nextSeq;
+    private final LogWriter session;
 
-    ChunkWriter(LogStore store, JobId job, long firstSeq) {
-        this.store = store;
-        this.job = job;
-        this.nextSeq = firstSeq;
+    ChunkWriter(LogWriter session) {
+        this.session = session;
     }
 
-    /** Stores {@code data[0, n)} as the next chunk. Synchronized: seqs must follow the order of appends. */
+    /** Stores {@code data[0, n)} as the next chunk. Synchronized: a session is used by one thread at a time. */
     synchronized void write(LogStream stream, byte[] data, int n) {
-        store.append(job, new LogChunk(nextSeq, stream, System.currentTimeMillis(), Arrays.copyOf(data, n)));
-        nextSeq++;
+        session.append(stream, System.currentTimeMillis(), data, 0, n);
     }
 }

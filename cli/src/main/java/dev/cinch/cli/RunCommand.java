@@ -3,6 +3,7 @@ package dev.cinch.cli;
 import dev.cinch.logs.JobId;
 import dev.cinch.logs.LogStore;
 import dev.cinch.logs.LogStream;
+import dev.cinch.logs.LogWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -78,14 +79,17 @@ final class RunCommand implements Callable<Integer> {
         // no job row points to (see AppendCommand).
         cli.metadata().ensureJob(id, commandLine(command));
         LogStore store = cli.store();
-        ChunkWriter writer = new ChunkWriter(store, id, AppendCommand.nextSeq(store, id));
+        // The writer role before CMD starts: another process writing this job's log makes run fail here, with
+        // nothing started, rather than lose CMD's output to a collision later.
+        LogWriter session = store.openWriter(id);
         Process process;
         try {
             process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT).start();
         } catch (IOException e) {
+            session.close();
             throw new IOException("cannot run '" + command.get(0) + "': " + e.getMessage(), e);
         }
-        OutputTee tee = new OutputTee(writer, chunkSize);
+        OutputTee tee = new OutputTee(new ChunkWriter(session), chunkSize);
         // Ctrl-C reaches the command and us alike: the command exits, and the JVM starts shutting down while this
         // thread still has the last output to store and the log to seal. The hook holds shutdown until then.
         CountDownLatch finished = new CountDownLatch(1);
@@ -103,8 +107,10 @@ final class RunCommand implements Callable<Integer> {
             int exit = process.waitFor();
             outPump.join();
             errPump.join();
+            session.close();
             return finish(store, id, tee, exit);
         } finally {
+            session.close();
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
