@@ -5,12 +5,16 @@ package dev.cinch.logs.fs;
  * are in the operating system before {@code append} returns. The modes differ on power loss or kernel crash.
  */
 public enum Durability {
-    /** Each append is fsynced before it returns. Safest and slowest: one fsync per chunk. */
+    /**
+     * Each append forces the log before it returns, holding the log's write lock meanwhile: the plain baseline.
+     * The same promise as {@link #GROUP}; concurrent appends to one log queue behind each force.
+     */
     FSYNC,
     /**
-     * Appends wait for a shared fsync that runs at most every {@code fs.group-commit-interval}: when {@code append}
-     * returns the chunk is on disk, exactly as with {@link #FSYNC}, but concurrent appends (to any logs) share one
-     * fsync per file per interval. Costs up to one interval of latency per append. The default.
+     * Group commit: when {@code append} returns the chunk is on disk, exactly as with {@link #FSYNC}. An append to a
+     * log with no sync running forces at once; appends arriving while one runs wait and share the next one, and they
+     * are written meanwhile instead of queueing behind the force. Logs sync in parallel on their appenders' own
+     * threads, and the filesystem coalesces concurrent fsyncs into one journal commit. The default.
      */
     GROUP,
     /**

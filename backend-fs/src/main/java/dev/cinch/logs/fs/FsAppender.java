@@ -22,6 +22,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -30,8 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * releases the lock when the holding process dies, so a killed writer never blocks the next one.
  *
  * <p>A write puts the chunk's frame in {@code open.log}. Its index entry is written only once the frame is durable
- * ({@link #commit}: at once with {@code none}, after the fsync otherwise), and only then do readers of this store
- * see the chunk. So the index never points at a frame that a power cut could take away, and only {@code open.log}
+ * ({@link #commit}, {@link #forceAndCommit}: at once with {@code none}, after the fsync otherwise), and only then do
+ * readers of this store see the chunk. So the index never points at a frame that a power cut could take away, and only {@code open.log}
  * needs an fsync per commit: the index is a cache of what the frames already say, rebuilt by {@link #recover}.
  */
 final class FsAppender implements OpenLogAppender {
@@ -42,20 +43,23 @@ final class FsAppender implements OpenLogAppender {
     private final OpenLogFiles files;
     private final FileLock fileLock;
     private final Durability durability;
-    private final GroupCommitter committer;
-    /** Guards the files' write position against the group committer's commits. */
+    /** Guards the write position, the pending entries and the commit step. */
     private final ReentrantLock lock = new ReentrantLock();
     /** What readers may see: chunks whose frames are durable (as the durability setting defines) and indexed. */
     private volatile OpenLogState committed;
-    /** Where the next frame goes: includes frames written but not yet committed. Guarded by {@link #lock}. */
-    private OpenLogState written;
+    /** Where the next frame goes: includes frames written but not yet committed. Written under {@link #lock}. */
+    private volatile OpenLogState written;
+    /** Group commit: whether a sync of this log is running (its leader forces; the others wait). Guarded by syncLock. */
+    private final ReentrantLock syncLock = new ReentrantLock();
+    private final Condition syncDone = syncLock.newCondition();
+    private boolean syncing;
     /** Index entries of written, uncommitted frames, in seq order. Guarded by {@link #lock}. */
     private final ArrayList<IndexEntry> pending = new ArrayList<>();
     /** Set under {@link #lock} by {@link #close}. */
     private volatile boolean closed;
 
     private FsAppender(JobId job, Path dir, OpenLogFiles files, FileLock fileLock, OpenLogState state,
-                       Durability durability, GroupCommitter committer) {
+                       Durability durability) {
         this.job = job;
         this.dir = dir;
         this.files = files;
@@ -63,7 +67,6 @@ final class FsAppender implements OpenLogAppender {
         this.committed = state;
         this.written = state;
         this.durability = durability;
-        this.committer = committer;
     }
 
     /**
@@ -71,8 +74,7 @@ final class FsAppender implements OpenLogAppender {
      *
      * @throws LogLockedException when another process or store instance holds the lock
      */
-    static FsAppender open(JobId job, Path dir, boolean create, Durability durability, GroupCommitter committer)
-            throws IOException {
+    static FsAppender open(JobId job, Path dir, boolean create, Durability durability) throws IOException {
         StandardOpenOption[] opts = create
                 ? new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE}
                 : new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE};
@@ -100,7 +102,7 @@ final class FsAppender implements OpenLogAppender {
             throw new LogLockedException(job, "another process or store instance (open.log is locked)");
         }
         try {
-            return new FsAppender(job, dir, files, fl, recover(job, files), durability, committer);
+            return new FsAppender(job, dir, files, fl, recover(job, files), durability);
         } catch (IOException | RuntimeException e) {
             fl.release();
             files.close();
@@ -251,17 +253,87 @@ final class FsAppender implements OpenLogAppender {
         switch (durability) {
             case FSYNC -> commitLocking(true);
             case NONE -> commitLocking(false);
-            case GROUP -> committer.awaitSync(this);
+            case GROUP -> groupSync();
         }
     }
 
-    /** Takes the lock and commits: the group committer's step. A closed appender was flushed by its close. */
-    void commitLocking(boolean durable) throws IOException {
+    /** Takes the lock and commits. A closed appender was flushed by its close. */
+    private void commitLocking(boolean durable) throws IOException {
         lock.lock();
         try {
             if (!closed) {
                 commit(durable);
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Group commit, leader/follower: the first caller to find no sync running becomes the leader and forces at once
+     * (no timer: a lone appender waits for one fsync, exactly as with {@code fsync}); callers arriving while it
+     * forces wait, and the first of them leads the next force, which covers all of them. The force runs outside the
+     * write lock, so appends to this log go on meanwhile. Logs sync independently, on their appenders' own threads:
+     * concurrent fsyncs of different files are coalesced by the filesystem into one journal commit (see ADR 0002 for
+     * the measurements behind this choice over a shared journal file).
+     */
+    private void groupSync() throws IOException {
+        long target = written.chunks();
+        syncLock.lock();
+        try {
+            while (committed.chunks() < target && !closed) {
+                if (syncing) {
+                    syncDone.awaitUninterruptibly();
+                    continue;
+                }
+                syncing = true;
+                syncLock.unlock();
+                try {
+                    forceAndCommit();
+                } finally {
+                    syncLock.lock();
+                    syncing = false;
+                    syncDone.signalAll();
+                }
+            }
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    /**
+     * One group commit: notes how far the log is written, forces open.log without holding the write lock, then
+     * publishes the chunks that force covered (their index entries first). A flush or close in between may have
+     * committed some or all of them already; only the rest are committed here.
+     */
+    private void forceAndCommit() throws IOException {
+        OpenLogState upTo;
+        lock.lock();
+        try {
+            if (closed || pending.isEmpty()) {
+                return;
+            }
+            upTo = written;
+        } finally {
+            lock.unlock();
+        }
+        files.log.force(false); // everything written before this call is durable once it returns
+        lock.lock();
+        try {
+            if (closed) {
+                return; // close flushed everything
+            }
+            int covered = (int) (upTo.chunks() - committed.chunks());
+            if (covered <= 0) {
+                return;
+            }
+            ByteBuffer entries = ByteBuffer.allocate(covered * IndexEntry.BYTES);
+            for (IndexEntry e : pending.subList(0, covered)) {
+                e.encodeInto(entries);
+            }
+            OpenLogFiles.writeFully(files.idx, entries.flip(), committed.indexFileBytes());
+            pending.subList(0, covered).clear();
+            committed = upTo;
         } finally {
             lock.unlock();
         }

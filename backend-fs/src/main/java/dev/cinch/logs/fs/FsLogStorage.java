@@ -57,7 +57,6 @@ public final class FsLogStorage implements LogStorage {
 
     private final FsStoreConfig config;
     private final FsLayout layout;
-    private final GroupCommitter committer;
     private final FsChangeFeed feed;
 
     public FsLogStorage(FsStoreConfig config) {
@@ -69,7 +68,6 @@ public final class FsLogStorage implements LogStorage {
         } catch (IOException e) {
             throw new LogStoreIOException(null, "creating log folder " + config.root(), e);
         }
-        this.committer = config.durability() == Durability.GROUP ? new GroupCommitter(config.groupCommitInterval()) : null;
         this.feed = new FsChangeFeed(layout);
     }
 
@@ -99,7 +97,7 @@ public final class FsLogStorage implements LogStorage {
         if (!exists) {
             createJobDir(layout, dir);
         }
-        FsAppender appender = FsAppender.open(job, dir, create, config.durability(), committer);
+        FsAppender appender = FsAppender.open(job, dir, create, config.durability());
         // Another process may have sealed the log between our look and our lock; its archive wins.
         if (Files.exists(layout.sealed(job))) {
             appender.close();
@@ -322,9 +320,6 @@ public final class FsLogStorage implements LogStorage {
 
     @Override
     public void close() {
-        if (committer != null) {
-            committer.close();
-        }
         feed.close();
     }
 

@@ -23,7 +23,7 @@ public final class FsLogStoreProvider implements LogStoreProvider {
     @Override
     public LogStore open(StoreContext context) {
         FsStoreConfig config = FsStoreConfig.from(context.config());
-        return new StorageBackedLogStore(new StoreOptions(name(), config.chunkLevel(), config.archive()),
+        return new StorageBackedLogStore(new StoreOptions(name(), config.chunkLevel(), config.archive(), config.frameCacheBytes()),
                 new FsLogStorage(config));
     }
 }

@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Child process of {@link FsCrashTest}: appends deterministic chunks to several logs as fast as it can and prints
- * {@code ACK job seq} after each acknowledged append, until it is killed.
+ * Child process of {@link FsCrashTest}: appends deterministic chunks to several logs at once, one thread per log, as
+ * fast as it can, and prints {@code ACK job seq} after each acknowledged append, until it is killed.
  */
 public final class CrashAppender {
     public static void main(String[] args) throws Exception {
@@ -24,7 +24,7 @@ public final class CrashAppender {
         String durability = args[2];
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.US_ASCII);
         try (LogStore store = LogStores.fromClassPath().open(CinchConfig.of(Map.of(
-                "data-dir", dataDir, "fs.durability", durability, "fs.group-commit-interval", "2ms")))) {
+                "data-dir", dataDir, "fs.durability", durability)))) {
             long[] next = new long[jobs];
             for (int j = 0; j < jobs; j++) {
                 try {
@@ -35,14 +35,23 @@ public final class CrashAppender {
             }
             out.println("READY");
             out.flush();
-            Random rnd = new Random();
-            while (true) {
-                int j = rnd.nextInt(jobs);
-                long seq = next[j];
-                store.append(jobId(j), expected(j, seq));
-                next[j]++;
-                out.println("ACK " + j + " " + seq);
-                out.flush();
+            // One thread per job, as a server receives many builds at once: their appends share group commits.
+            Thread[] writers = new Thread[jobs];
+            for (int j = 0; j < jobs; j++) {
+                int job = j;
+                writers[j] = new Thread(() -> {
+                    for (long seq = next[job]; ; seq++) {
+                        store.append(jobId(job), expected(job, seq));
+                        synchronized (out) {
+                            out.println("ACK " + job + " " + seq);
+                            out.flush();
+                        }
+                    }
+                });
+                writers[j].start();
+            }
+            for (Thread t : writers) {
+                t.join();
             }
         }
     }

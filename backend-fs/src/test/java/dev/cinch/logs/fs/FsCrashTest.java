@@ -25,19 +25,19 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code kill -9} at random moments while a child JVM appends with group commit: after every kill, every chunk
- * the child acknowledged is there, byte-exact, and nothing corrupt is read; the next child continues each log
- * where the store says it ends.
+ * {@code kill -9} at random moments while a child JVM appends to 32 logs at once with group commit (the default):
+ * after every kill, every chunk the child acknowledged is there, byte-exact, and nothing corrupt is read; the next
+ * child continues each log where the store says it ends. 50 rounds.
  */
 class FsCrashTest {
-    private static final int ROUNDS = 20;
-    private static final int JOBS = 6;
+    private static final int ROUNDS = 50;
+    private static final int JOBS = 32;
 
     @TempDir
     Path dataDir;
 
     @Test
-    @Timeout(300)
+    @Timeout(600)
     void acknowledgedChunksSurviveKillDashNine() throws Exception {
         Random rnd = new Random(2026);
         long[] acked = new long[JOBS];

@@ -34,8 +34,7 @@ public final class ResumingAppender {
         int chunkSize = Integer.parseInt(args[2]);
         byte[] log = log();
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.US_ASCII);
-        try (LogStore store = LogStores.fromClassPath().open(CinchConfig.of(Map.of("data-dir", dataDir,
-                "fs.group-commit-interval", "2ms")))) {
+        try (LogStore store = LogStores.fromClassPath().open(CinchConfig.of(Map.of("data-dir", dataDir)))) {
             long seq;
             long at;
             try {

@@ -47,6 +47,9 @@ public final class SeekableArchiveReader {
 
     private final ByteSource source;
     private final JobId job;
+    private final FrameCache frameCache;
+    /** This reader's identity in {@link #frameCache}: frames of another archive can never be mistaken for ours. */
+    private final Object cacheKey = new Object();
     private final long archiveSize;
     /** Archive offset of data frame i; element [frameCount] is where the data frames end. */
     private final long[] frameArchiveOffset;
@@ -71,11 +74,12 @@ public final class SeekableArchiveReader {
             int[] crcs) {
     }
 
-    private SeekableArchiveReader(ByteSource source, JobId job, long archiveSize, long[] frameArchiveOffset,
-            long[] frameRawOffset, IndexTrailer trailer, long indexFrameOffset, int indexFrameLength,
-            byte[] prefetchedIndexFrame) {
+    private SeekableArchiveReader(ByteSource source, JobId job, FrameCache frameCache, long archiveSize,
+            long[] frameArchiveOffset, long[] frameRawOffset, IndexTrailer trailer, long indexFrameOffset,
+            int indexFrameLength, byte[] prefetchedIndexFrame) {
         this.source = source;
         this.job = job;
+        this.frameCache = frameCache;
         this.archiveSize = archiveSize;
         this.frameArchiveOffset = frameArchiveOffset;
         this.frameRawOffset = frameRawOffset;
@@ -96,7 +100,17 @@ public final class SeekableArchiveReader {
      * @throws LogStoreIOException if the source fails
      */
     public static SeekableArchiveReader open(ByteSource source, JobId job) {
+        return open(source, job, FrameCache.disabled());
+    }
+
+    /**
+     * {@link #open(ByteSource, JobId)} with a cache of decompressed frames shared with other readers: range, chunk and
+     * tail reads take frames from it and put the ones they decompress into it ({@link #verifyAll} and
+     * {@link #copyVerified} always decompress, and leave it alone).
+     */
+    public static SeekableArchiveReader open(ByteSource source, JobId job, FrameCache frameCache) {
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(frameCache, "frameCache");
         Objects.requireNonNull(job, "job");
         long size = source.size();
         long minimum = SKIPPABLE_HEADER_BYTES + SEEK_TABLE_FOOTER_BYTES + MIN_INDEX_FRAME_BYTES;
@@ -198,7 +212,7 @@ public final class SeekableArchiveReader {
             int from = (int) (dataEnd - tailStart);
             prefetched = Arrays.copyOfRange(tail, from, from + (int) indexLength);
         }
-        return new SeekableArchiveReader(source, job, size, archiveOffsets, rawOffsets, trailer, dataEnd,
+        return new SeekableArchiveReader(source, job, frameCache, size, archiveOffsets, rawOffsets, trailer, dataEnd,
                 (int) indexLength, prefetched);
     }
 
@@ -307,7 +321,7 @@ public final class SeekableArchiveReader {
      */
     public byte[] frame(int f) {
         Objects.checkIndex(f, frameCount);
-        return readFrame(f);
+        return readFrame(f).clone();
     }
 
     /** Size of the whole archive in bytes. No I/O. */
@@ -532,7 +546,10 @@ public final class SeekableArchiveReader {
 
     // ---- frames ----
 
-    /** Copies raw bytes {@code [from, from + len)} into {@code dst}, decompressing only the frames touched. */
+    /**
+     * Copies raw bytes {@code [from, from + len)} into {@code dst}, decompressing only the frames touched that the
+     * frame cache does not hold.
+     */
     private void copyRange(long from, byte[] dst, int dstOff, int len) {
         if (len == 0) {
             return;
@@ -542,9 +559,16 @@ public final class SeekableArchiveReader {
         int last = frameContaining(end - 1);
         int f = first;
         while (f <= last) {
-            // Fetch consecutive frames' compressed bytes in one read: one round trip per batch on remote sources.
+            byte[] cached = frameCache.get(cacheKey, f);
+            if (cached != null) {
+                copyOut(f, cached, from, end, dst, dstOff);
+                f++;
+                continue;
+            }
+            // Fetch the compressed bytes of the uncached frames that follow in one read: one round trip per batch
+            // on remote sources.
             int batchEnd = f + 1;
-            while (batchEnd <= last
+            while (batchEnd <= last && !frameCache.contains(cacheKey, batchEnd)
                     && frameArchiveOffset[batchEnd + 1] - frameArchiveOffset[f] <= READ_BATCH_BYTES) {
                 batchEnd++;
             }
@@ -552,14 +576,20 @@ public final class SeekableArchiveReader {
             byte[] packed = read(source, job, batchStart, (int) (frameArchiveOffset[batchEnd] - batchStart));
             for (int g = f; g < batchEnd; g++) {
                 byte[] raw = decompressFrame(g, packed, (int) (frameArchiveOffset[g] - batchStart));
-                long frameStart = frameRawOffset[g];
-                long copyFrom = Math.max(from, frameStart);
-                long copyTo = Math.min(end, frameRawOffset[g + 1]);
-                System.arraycopy(raw, (int) (copyFrom - frameStart), dst, dstOff + (int) (copyFrom - from),
-                        (int) (copyTo - copyFrom));
+                frameCache.put(cacheKey, g, raw);
+                copyOut(g, raw, from, end, dst, dstOff);
             }
             f = batchEnd;
         }
+    }
+
+    /** Copies the part of frame {@code g} (raw bytes {@code raw}) inside {@code [from, end)} to its place in dst. */
+    private void copyOut(int g, byte[] raw, long from, long end, byte[] dst, int dstOff) {
+        long frameStart = frameRawOffset[g];
+        long copyFrom = Math.max(from, frameStart);
+        long copyTo = Math.min(end, frameRawOffset[g + 1]);
+        System.arraycopy(raw, (int) (copyFrom - frameStart), dst, dstOff + (int) (copyFrom - from),
+                (int) (copyTo - copyFrom));
     }
 
     /** Index of the data frame holding raw byte {@code position} (which must be inside the log). */
@@ -568,9 +598,16 @@ public final class SeekableArchiveReader {
         return found >= 0 ? found : -found - 2;
     }
 
+    /** Frame {@code f}'s raw bytes, from the cache or decompressed (and then cached). Callers must not modify them. */
     private byte[] readFrame(int f) {
+        byte[] cached = frameCache.get(cacheKey, f);
+        if (cached != null) {
+            return cached;
+        }
         int compressedSize = (int) (frameArchiveOffset[f + 1] - frameArchiveOffset[f]);
-        return decompressFrame(f, read(source, job, frameArchiveOffset[f], compressedSize), 0);
+        byte[] raw = decompressFrame(f, read(source, job, frameArchiveOffset[f], compressedSize), 0);
+        frameCache.put(cacheKey, f, raw);
+        return raw;
     }
 
     /** Decompresses data frame {@code f} whose compressed bytes start at {@code packed[at]}, checking everything. */

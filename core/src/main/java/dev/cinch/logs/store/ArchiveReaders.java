@@ -2,6 +2,7 @@ package dev.cinch.logs.store;
 
 import dev.cinch.logs.JobId;
 import dev.cinch.logs.archive.ByteSource;
+import dev.cinch.logs.archive.FrameCache;
 import dev.cinch.logs.archive.SeekableArchiveReader;
 import dev.cinch.logs.storage.ArchiveRef;
 import dev.cinch.logs.storage.LogStorage;
@@ -28,11 +29,13 @@ final class ArchiveReaders implements AutoCloseable {
 
     private final LogStorage storage;
     private final int capacity;
+    private final FrameCache frames;
     private final LinkedHashMap<JobId, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
 
-    ArchiveReaders(LogStorage storage, int capacity) {
+    ArchiveReaders(LogStorage storage, int capacity, FrameCache frames) {
         this.storage = storage;
         this.capacity = capacity;
+        this.frames = frames;
     }
 
     private static final class Entry {
@@ -91,7 +94,7 @@ final class ArchiveReaders implements AutoCloseable {
         }
         Entry fresh;
         try {
-            fresh = new Entry(ref.get(), source.get(), SeekableArchiveReader.open(source.get(), job));
+            fresh = new Entry(ref.get(), source.get(), SeekableArchiveReader.open(source.get(), job, frames));
         } catch (RuntimeException ex) {
             closeQuietly(source.get());
             throw ex;

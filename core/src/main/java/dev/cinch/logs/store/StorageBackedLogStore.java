@@ -23,6 +23,7 @@ import dev.cinch.logs.SequenceGapException;
 import dev.cinch.logs.archive.ArchiveSummary;
 import dev.cinch.logs.archive.ByteSource;
 import dev.cinch.logs.archive.ChunkIndexEntry;
+import dev.cinch.logs.archive.FrameCache;
 import dev.cinch.logs.archive.SeekableArchiveReader;
 import dev.cinch.logs.archive.SeekableArchiveWriter;
 import dev.cinch.logs.codec.ChunkCodec;
@@ -82,6 +83,7 @@ public final class StorageBackedLogStore implements LogStore {
     private final StoreOptions options;
     private final LogStorage storage;
     private final ChunkCodec codec;
+    private final FrameCache frameCache;
     private final ArchiveReaders archives;
     private final ConcurrentHashMap<JobId, Slot> slots = new ConcurrentHashMap<>();
     private final ReentrantLock[] stripes = new ReentrantLock[LOCK_STRIPES];
@@ -107,7 +109,8 @@ public final class StorageBackedLogStore implements LogStore {
         this.options = options;
         this.storage = storage;
         this.codec = new ChunkCodec(options.chunkLevel());
-        this.archives = new ArchiveReaders(storage, ARCHIVE_READERS);
+        this.frameCache = new FrameCache(options.frameCacheBytes());
+        this.archives = new ArchiveReaders(storage, ARCHIVE_READERS, frameCache);
         for (int i = 0; i < stripes.length; i++) {
             stripes[i] = new ReentrantLock();
         }
@@ -842,6 +845,11 @@ public final class StorageBackedLogStore implements LogStore {
             failures.subList(1, failures.size()).forEach(e::addSuppressed);
             throw e;
         }
+    }
+
+    /** The cache of decompressed archive frames all reads of this store share (for tests and metrics). */
+    public FrameCache frameCache() {
+        return frameCache;
     }
 
     /** Writer roles this store holds right now (for tests and metrics). */
