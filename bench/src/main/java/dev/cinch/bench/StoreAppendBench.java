@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Appends of real log chunks to a store found by name, at each durability the store offers. Each JMH thread is one
- * job writing its own log (a worker streaming a build), so {@code jobs32} is 32 builds logging at once. Score:
+ * job writing its own log (a worker streaming a build), so {@code jobs32} is 32 builds logging at once and
+ * {@code jobs256} 256. Score:
  * appends per second; compare with {@link FileAppendBaselineBench} at the same durability, chunk size and jobs.
  */
 @State(Scope.Benchmark)
@@ -121,6 +122,13 @@ public class StoreAppendBench {
     @Benchmark
     @Threads(32)
     public void jobs32(Job job) {
+        job.appendNext(logStore);
+    }
+
+    /** A hosted server with hundreds of builds logging at once. */
+    @Benchmark
+    @Threads(256)
+    public void jobs256(Job job) {
         job.appendNext(logStore);
     }
 }
