@@ -151,11 +151,6 @@ public final class ConfigSchema {
         return Optional.of(best + "." + name.substring(envPrefix(best).length()).toLowerCase(Locale.ROOT).replace('_', '-'));
     }
 
-    /** The variable that sets {@code key} by the {@code CINCH_<SECTION>_<NAME>} rule. */
-    public static String envName(String key) {
-        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-    }
-
     private static String envPrefix(String section) {
         return ENV_PREFIX + section.toUpperCase(Locale.ROOT).replace('-', '_') + "_";
     }

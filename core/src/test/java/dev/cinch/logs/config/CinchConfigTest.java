@@ -80,7 +80,6 @@ class CinchConfigTest {
         assertThat(SCHEMA.envKey("CINCH_CONFIG")).isEmpty();
         assertThat(SCHEMA.envKey("HOME")).isEmpty();
         assertThat(ConfigSchema.of(List.of()).envKey("CINCH_FS_ROOT")).as("no component owns fs").isEmpty();
-        assertThat(ConfigSchema.envName("fs.group-commit-interval")).isEqualTo("CINCH_FS_GROUP_COMMIT_INTERVAL");
     }
 
     @Test
