@@ -165,7 +165,10 @@ public final class Cinchlog implements AutoCloseable {
         return nl < 0 ? msg : msg.substring(0, nl);
     }
 
-    /** The configuration: file, then environment, then this command line's flags. */
+    /**
+     * The configuration: file ({@code --config}, else {@code CINCH_CONFIG}), then environment, then this command
+     * line's flags; every key is checked against the modules on the class path as it loads.
+     */
     public CinchConfig config() {
         if (config == null) {
             Map<String, String> overrides = new HashMap<>();
@@ -175,8 +178,7 @@ public final class Cinchlog implements AutoCloseable {
             if (storeName != null) {
                 overrides.put(CinchConfig.LOG_STORE, storeName);
             }
-            Optional<Path> file = Optional.ofNullable(configFile).or(() -> Optional.ofNullable(env.get("CINCH_CONFIG")).map(Path::of));
-            config = CinchConfig.load(file, env, overrides);
+            config = CinchConfig.load(Optional.ofNullable(configFile), env, overrides);
         }
         return config;
     }

@@ -60,7 +60,7 @@ public final class LogStores {
         if (provider == null) {
             throw new ConfigException(CinchConfig.LOG_STORE, "no log store named '" + name + "'; available: " + names());
         }
-        config.requireOnlyKnownKeys(name, provider.configKeys());
+        config.requireOnlyKnownKeys(provider);
         return provider.open(new StoreContext(config, this));
     }
 }

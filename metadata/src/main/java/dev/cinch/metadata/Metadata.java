@@ -18,10 +18,9 @@ import java.util.List;
  * }
  * }</pre>
  *
- * <p>Configuration keys: {@code database.url} (env {@code DATABASE_URL}), {@code data-dir} ({@code CINCH_DATA_DIR}),
- * {@code database.pool-size}, {@code database.connect-timeout}, {@code database.busy-timeout} (SQLite),
- * {@code encryption.key} ({@code CINCH_ENCRYPTION_KEY}), {@code encryption.old-keys}
- * ({@code CINCH_ENCRYPTION_OLD_KEYS}), {@code tokens.bcrypt-cost} (default 8).
+ * <p>Configuration keys: {@code data-dir} ({@code CINCH_DATA_DIR}) and those {@link MetadataConfig} declares
+ * ({@code database.*}, {@code encryption.*}, {@code tokens.*}; defaults in {@code docs/metadata.md}). Unknown keys in
+ * those sections are refused here too, for configurations built without {@code CinchConfig.load}.
  *
  * <p>Opening does not migrate: {@link #status()} works on any database, and the CLI decides when to
  * {@link #migrate()}.
@@ -45,6 +44,7 @@ public final class Metadata implements AutoCloseable {
     }
 
     public static Metadata open(CinchConfig config, Clock clock) {
+        config.requireOnlyKnownKeys(new MetadataConfig());
         EncryptionKeys keys = EncryptionKeys.fromConfig(config);
         int cost = config.getInt(BCRYPT_COST_KEY, TokenHasher.DEFAULT_COST, TokenHasher.MIN_COST, TokenHasher.MAX_COST);
         Database db = Database.open(config);

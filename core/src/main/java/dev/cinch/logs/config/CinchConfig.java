@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,11 +28,15 @@ import java.util.regex.Pattern;
  *
  * <p>Sources, later ones winning: built-in defaults, a config file (YAML when it ends in {@code .yml}/{@code .yaml},
  * Java properties otherwise; nested YAML maps become dotted keys), environment variables, then explicit overrides
- * such as command-line flags. Environment variables map as: {@code CINCH_DATA_DIR} → {@code data-dir},
- * {@code CINCH_LOG_STORE} → {@code log-store}, {@code DATABASE_URL} → {@code database.url},
- * {@code CINCH_ENCRYPTION_KEY} → {@code encryption.key}, and {@code CINCH_<SECTION>_<NAME>} →
- * {@code <section>.<name>} for the sections in {@link #ENV_SECTIONS} ({@code CINCH_FS_GROUP_COMMIT} →
- * {@code fs.group-commit}).
+ * such as command-line flags. Core reads only {@value #DATA_DIR} (env {@code CINCH_DATA_DIR}) and {@value #LOG_STORE}
+ * ({@code CINCH_LOG_STORE}), and {@value #CONFIG_FILE_ENV} names the file when none is given. Every other key
+ * belongs to a {@link ConfigComponent} (a log store provider, the metadata module...) that declares it, and the
+ * environment sets it as {@code CINCH_<SECTION>_<NAME>} ({@code CINCH_FS_GROUP_COMMIT_INTERVAL} →
+ * {@code fs.group-commit-interval}) or under a name the component declares ({@code DATABASE_URL}).
+ *
+ * <p>{@link #load} checks every key against the components on the class path ({@link ConfigSchema}), so a typo fails
+ * at start. {@link #of} does not (tests, embedding); the code that reads a section still refuses unknown keys in it
+ * when it opens ({@link #requireOnlyKnownKeys}). Values are checked by the typed getters as they are read.
  *
  * <p>Every error names the key and its source; values of secret keys never appear in messages or {@link #toString()}.
  */
@@ -41,15 +46,8 @@ public final class CinchConfig {
     public static final String DEFAULT_DATA_DIR = "./cinch-data";
     public static final String DEFAULT_LOG_STORE = "fs";
 
-    /** Sections whose keys may be set as {@code CINCH_<SECTION>_<NAME>}. */
-    public static final Set<String> ENV_SECTIONS = Set.of("fs", "db", "s3", "tiered", "archive", "bench", "database", "tokens");
-
-    private static final Map<String, String> ENV_NAMES = Map.of(
-            "CINCH_DATA_DIR", DATA_DIR,
-            "CINCH_LOG_STORE", LOG_STORE,
-            "DATABASE_URL", "database.url",
-            "CINCH_ENCRYPTION_KEY", "encryption.key",
-            "CINCH_ENCRYPTION_OLD_KEYS", "encryption.old-keys");
+    /** The environment variable naming the config file when the caller gives none. */
+    public static final String CONFIG_FILE_ENV = "CINCH_CONFIG";
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMG]i?B?|B)?", Pattern.CASE_INSENSITIVE);
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
@@ -74,21 +72,65 @@ public final class CinchConfig {
     }
 
     /**
-     * Loads file (optional), then environment, then overrides.
+     * Loads file, then environment, then overrides, and checks every key against the {@link ConfigComponent}s on the
+     * class path ({@link ConfigSchema#fromClassPath()}).
      *
-     * @param file config file, or empty
+     * @param file config file; when empty, the file {@value #CONFIG_FILE_ENV} names in {@code env}, if any
      * @param env environment variables (pass {@code System.getenv()})
      * @param overrides highest-priority settings, e.g. from command-line flags
+     * @throws ConfigException naming the first key no component reads, where it was set, and the known keys
      */
     public static CinchConfig load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
+        return load(ConfigSchema.fromClassPath(), file, env, overrides);
+    }
+
+    /** As {@link #load(Optional, Map, Map)}, checking keys against {@code schema}. */
+    public static CinchConfig load(ConfigSchema schema, Optional<Path> file, Map<String, String> env,
+                                   Map<String, String> overrides) {
         Map<String, Setting> map = new LinkedHashMap<>();
-        file.ifPresent(f -> readFile(f, map));
-        env.forEach((name, value) -> envKey(name).ifPresent(key -> map.put(key, new Setting(value, "env " + name))));
-        overrides.forEach((key, value) -> map.put(key, new Setting(value, "command line")));
+        configFile(file, env).ifPresent(f -> readFile(f.path(), f.source(), schema, map));
+
+        // Sorted, so that which of two clashing variables is reported does not depend on the platform's order.
+        Map<String, String> fromEnv = new TreeMap<>();
+        new TreeMap<>(env).forEach((name, value) -> schema.envKey(name).ifPresent(key -> {
+            String source = "env " + name;
+            schema.check(key, source);
+            String other = fromEnv.get(key);
+            if (other != null && !env.get(other).equals(value)) {
+                throw new ConfigException(key, "set by both env " + other + " and env " + name
+                        + " with different values; keep one");
+            }
+            fromEnv.put(key, name);
+            map.put(key, new Setting(value, source));
+        }));
+
+        overrides.forEach((key, value) -> {
+            schema.check(key, "command line");
+            map.put(key, new Setting(value, "command line"));
+        });
         return new CinchConfig(map);
     }
 
-    /** Builds a configuration from plain key/value pairs (tests, embedding). */
+    private record ConfigFile(Path path, String source) {
+    }
+
+    private static Optional<ConfigFile> configFile(Optional<Path> given, Map<String, String> env) {
+        if (given.isPresent()) {
+            return Optional.of(new ConfigFile(given.get(), "file " + given.get()));
+        }
+        String named = env.get(CONFIG_FILE_ENV);
+        if (named == null || named.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            Path path = Path.of(named.trim());
+            return Optional.of(new ConfigFile(path, "file " + path + " (named by env " + CONFIG_FILE_ENV + ")"));
+        } catch (RuntimeException e) {
+            throw new ConfigException("(file)", "env " + CONFIG_FILE_ENV + " is not a valid path: " + e.getMessage());
+        }
+    }
+
+    /** Builds a configuration from plain key/value pairs (tests, embedding); keys are not checked here. */
     public static CinchConfig of(Map<String, String> values) {
         Map<String, Setting> map = new LinkedHashMap<>();
         values.forEach((k, v) -> map.put(k, new Setting(v, "code")));
@@ -102,29 +144,9 @@ public final class CinchConfig {
         return new CinchConfig(map);
     }
 
-    static Optional<String> envKey(String name) {
-        String direct = ENV_NAMES.get(name);
-        if (direct != null) {
-            return Optional.of(direct);
-        }
-        if (!name.startsWith("CINCH_")) {
-            return Optional.empty();
-        }
-        String rest = name.substring("CINCH_".length());
-        int underscore = rest.indexOf('_');
-        if (underscore <= 0 || underscore == rest.length() - 1) {
-            return Optional.empty();
-        }
-        String section = rest.substring(0, underscore).toLowerCase(Locale.ROOT);
-        if (!ENV_SECTIONS.contains(section)) {
-            return Optional.empty();
-        }
-        return Optional.of(section + "." + rest.substring(underscore + 1).toLowerCase(Locale.ROOT).replace('_', '-'));
-    }
-
-    private static void readFile(Path file, Map<String, Setting> into) {
-        String source = "file " + file;
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    private static void readFile(Path file, String source, ConfigSchema schema, Map<String, Setting> into) {
+        Map<String, Setting> read = new LinkedHashMap<>();
+        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
         try {
             if (name.endsWith(".yml") || name.endsWith(".yaml")) {
                 JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
@@ -134,41 +156,55 @@ public final class CinchConfig {
                 if (!root.isObject()) {
                     throw new ConfigException("(file)", source + " must hold a mapping of keys to values");
                 }
-                flatten("", root, source, into);
+                flatten("", root, source, schema, read);
             } else {
                 Properties props = new Properties();
                 try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                     props.load(reader);
                 }
                 for (String key : new TreeSet<>(props.stringPropertyNames())) {
-                    into.put(key.trim(), new Setting(props.getProperty(key).trim(), source));
+                    String k = key.trim();
+                    schema.check(k, source);
+                    read.put(k, new Setting(props.getProperty(key).trim(), source));
                 }
             }
         } catch (IOException e) {
             throw new ConfigException("(file)", "cannot read " + source + ": " + e.getMessage(), e);
         }
+        into.putAll(read);
     }
 
-    private static void flatten(String prefix, JsonNode node, String source, Map<String, Setting> into) {
+    private static void flatten(String prefix, JsonNode node, String source, ConfigSchema schema, Map<String, Setting> into) {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             String key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
             JsonNode value = field.getValue();
             if (value.isObject()) {
-                flatten(key, value, source, into);
+                flatten(key, value, source, schema, into);
             } else if (value.isArray()) {
                 throw new ConfigException(key, "lists are not supported (from " + source + ")");
-            } else if (!value.isNull()) {
+            } else if (value.isNull()) {
+                // "fs:" with its settings commented out is an empty section; any other empty key is still checked,
+                // so "data_dir:" is a typo even without a value.
+                if (!schema.isSection(key)) {
+                    schema.check(key, source);
+                }
+            } else {
+                schema.check(key, source);
                 into.put(key, new Setting(value.asText(), source));
             }
         }
     }
 
-    /** True for keys whose values must never be shown. */
+    /**
+     * True for keys whose values must never be shown. A name rule rather than a list, so it also holds for
+     * configurations built with {@link #of} and for keys of components this module does not know; URLs count as
+     * secret because they may carry a password.
+     */
     public static boolean isSecretKey(String key) {
         String k = key.toLowerCase(Locale.ROOT);
         return k.endsWith("key") || k.endsWith("keys") || k.contains("secret") || k.contains("password")
-                || k.contains("token") || k.equals("database.url");
+                || k.contains("token") || k.endsWith("url") || k.endsWith("uri");
     }
 
     private String describe(String key, Setting s) {
@@ -323,16 +359,17 @@ public final class CinchConfig {
     }
 
     /**
-     * Fails on keys under {@code section.} that are not in {@code known}: a typo such as {@code fs.durabilty} must
-     * not silently fall back to a default.
+     * Fails on keys in {@code component}'s sections that it does not read: a typo such as {@code fs.durabilty} must
+     * not silently fall back to a default, even in a configuration built with {@link #of}.
      */
-    public void requireOnlyKnownKeys(String section, Set<String> known) {
-        for (String key : settings.keySet()) {
-            if (key.startsWith(section + ".") && !known.contains(key)) {
-                throw new ConfigException(key, "unknown key (from " + settings.get(key).source() + "); known keys in '"
-                        + section + "': " + new TreeSet<>(known));
+    public void requireOnlyKnownKeys(ConfigComponent component) {
+        settings.forEach((key, setting) -> {
+            int dot = key.indexOf('.');
+            if (dot > 0 && component.configSections().contains(key.substring(0, dot)) && !component.configKeys().contains(key)) {
+                throw ConfigSchema.unknownInSection(key, setting.source(), key.substring(0, dot), component.configKeys(),
+                        component.configKeys());
             }
-        }
+        });
     }
 
     /** Keys that are set, in load order. */
