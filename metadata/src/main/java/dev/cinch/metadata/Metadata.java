@@ -19,15 +19,16 @@ import java.util.List;
  * }</pre>
  *
  * <p>Configuration keys: {@code database.url} (env {@code DATABASE_URL}), {@code data-dir} ({@code CINCH_DATA_DIR}),
- * {@code database.pool-size}, {@code database.connect-timeout}, {@code database.busy-timeout} (SQLite),
- * {@code encryption.key} ({@code CINCH_ENCRYPTION_KEY}), {@code encryption.old-keys}
- * ({@code CINCH_ENCRYPTION_OLD_KEYS}), {@code tokens.bcrypt-cost} (default 8).
+ * {@code database.pool-size}, {@code database.connect-timeout}, {@code database.busy-timeout} and
+ * {@code database.busy-retry-budget} (SQLite), {@code encryption.key} ({@code CINCH_ENCRYPTION_KEY}),
+ * {@code encryption.old-keys} ({@code CINCH_ENCRYPTION_OLD_KEYS}), {@code tokens.bcrypt-cost} (default 8),
+ * {@code tokens.cache-ttl} (default 10s).
  *
  * <p>Opening does not migrate: {@link #status()} works on any database, and the CLI decides when to
  * {@link #migrate()}.
  */
 public final class Metadata implements AutoCloseable {
-    public static final String BCRYPT_COST_KEY = "tokens.bcrypt-cost";
+    public static final String BCRYPT_COST_KEY = StoreSettings.BCRYPT_COST_KEY;
 
     private final Database db;
     private final Migrator migrator;
@@ -46,10 +47,10 @@ public final class Metadata implements AutoCloseable {
 
     public static Metadata open(CinchConfig config, Clock clock) {
         EncryptionKeys keys = EncryptionKeys.fromConfig(config);
-        int cost = config.getInt(BCRYPT_COST_KEY, TokenHasher.DEFAULT_COST, TokenHasher.MIN_COST, TokenHasher.MAX_COST);
+        StoreSettings settings = StoreSettings.fromConfig(config);
         Database db = Database.open(config);
         try {
-            return new Metadata(db, new JdbcMetadataStore(db, keys, cost, clock));
+            return new Metadata(db, new JdbcMetadataStore(db, keys, settings, clock));
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -58,7 +59,17 @@ public final class Metadata implements AutoCloseable {
 
     /** Wraps an opened database (tests, embedding); the returned object owns it. */
     public static Metadata of(Database db, EncryptionKeys keys, int bcryptCost, Clock clock) {
-        return new Metadata(db, new JdbcMetadataStore(db, keys, bcryptCost, clock));
+        return of(db, keys, StoreSettings.withBcryptCost(bcryptCost), clock);
+    }
+
+    /** Wraps an opened database with explicit settings (token cache, queue policy); the returned object owns it. */
+    public static Metadata of(Database db, EncryptionKeys keys, StoreSettings settings, Clock clock) {
+        try {
+            return new Metadata(db, new JdbcMetadataStore(db, keys, settings, clock));
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
     }
 
     /** Applies pending migrations; see {@link Migrator}. */
