@@ -850,6 +850,140 @@ abstract class AbstractMetadataStoreTest {
                 .hasMessageContaining("authentication failed");
     }
 
+    /** The stored value of a column as the driver gives it (TEXT envelope on SQLite, BYTEA on Postgres). */
+    Object rawValue(String table, String column, String id) {
+        return sql(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + column + " FROM " + table + " WHERE id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getObject(1);
+                }
+            }
+        });
+    }
+
+    /** Writes columns behind the store's back, as an attacker with write access to the database would. */
+    void rawUpdate(String sql, Object... params) {
+        sql(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < params.length; i++) {
+                    ps.setObject(i + 1, params[i]);
+                }
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Test
+    void swappingTwoReposOwnerNameAndCloneUrlMakesNeitherTokenDecrypt() {
+        Repo alice = store.createRepo(new NewRepo("github", "alice", "site", "https://github.com/alice/site.git",
+                "https://github.com/alice/site", false, null, Secret.of("alice-public-token")));
+        Repo bob = store.createRepo(new NewRepo("github", "bob", "secret", "https://github.com/bob/secret.git",
+                "https://github.com/bob/secret", true, null, Secret.of("bob-private-token")));
+        // Three steps around the unique (forge_type, owner, name).
+        rawUpdate("UPDATE repos SET owner = 'tmp', name = 'tmp' WHERE id = ?", alice.id());
+        rawUpdate("UPDATE repos SET owner = 'alice', name = 'site', clone_url = 'https://github.com/alice/site.git' WHERE id = ?", bob.id());
+        rawUpdate("UPDATE repos SET owner = 'bob', name = 'secret', clone_url = 'https://github.com/bob/secret.git' WHERE id = ?", alice.id());
+        assertThatThrownBy(() -> store.getRepoByName("github", "alice", "site"))
+                .isInstanceOfSatisfying(SecretAuthenticationException.class, e -> {
+                    assertThat(e.table()).isEqualTo("repos");
+                    assertThat(e.column()).isEqualTo("forge_token");
+                    assertThat(e.rowId()).isEqualTo(bob.id());
+                })
+                .hasMessageContaining("repos.forge_token of " + bob.id()).hasMessageNotContaining("bob-private-token");
+        assertThatThrownBy(() -> store.getRepoByName("github", "bob", "secret")).isInstanceOf(SecretAuthenticationException.class);
+        // Only the clone URL pointed elsewhere (where the token would be sent): refused too.
+        Repo carol = store.createRepo(new NewRepo("github", "carol", "x", "https://github.com/carol/x.git", "h", true, null,
+                Secret.of("carol-token")));
+        rawUpdate("UPDATE repos SET clone_url = 'https://evil.example/carol/x.git' WHERE id = ?", carol.id());
+        assertThatThrownBy(() -> store.getRepo(carol.id())).isInstanceOf(SecretAuthenticationException.class)
+                .hasMessageContaining("clone_url");
+    }
+
+    @Test
+    void changingACredentialsOwnerDoesNotHandItToTheNewOwner() {
+        ForgeCredential alices = store.createForgeCredential(new NewForgeCredential("github", ForgeCredentialType.PAT, null,
+                null, Secret.of("alice-pat"), null, null, "alice"));
+        rawUpdate("UPDATE forge_credentials SET owner = 'mallory' WHERE id = ?", alices.id());
+        assertThatThrownBy(() -> store.listForgeCredentials("github", "mallory"))
+                .isInstanceOfSatisfying(SecretAuthenticationException.class, e -> {
+                    assertThat(e.table()).isEqualTo("forge_credentials");
+                    assertThat(e.column()).isEqualTo("access_token");
+                    assertThat(e.rowId()).isEqualTo(alices.id());
+                })
+                .hasMessageNotContaining("alice-pat");
+    }
+
+    @Test
+    void restoringAnOlderCiphertextOverARotatedSecretFails() {
+        Repo r = store.createRepo(new NewRepo("github", "o", "rot", "u", "h", false, Secret.of("hook-v1"), Secret.of("token-v1")));
+        Object old = rawValue("repos", "forge_token", r.id());
+        store.updateRepoSecrets(r.id(), Secret.of("hook-v2"), Secret.of("token-v2"));
+        assertThat(store.getRepo(r.id()).forgeToken().reveal()).isEqualTo("token-v2");
+        rawUpdate("UPDATE repos SET forge_token = ? WHERE id = ?", old, r.id());
+        assertThatThrownBy(() -> store.getRepo(r.id()))
+                .isInstanceOfSatisfying(SecretAuthenticationException.class, e -> assertThat(e.column()).isEqualTo("forge_token"))
+                .hasMessageContaining("older version").hasMessageNotContaining("token-v1");
+        // Credentials too: every update writes the next version.
+        ForgeCredential fc = store.createForgeCredential(new NewForgeCredential("github", ForgeCredentialType.APP, "7",
+                Secret.of("pk-1"), null, null, null, null));
+        Object oldKey = rawValue("forge_credentials", "private_key", fc.id());
+        store.updateForgeCredential(fc.id(), new NewForgeCredential("github", ForgeCredentialType.APP, "7", Secret.of("pk-2"),
+                null, null, null, null));
+        rawUpdate("UPDATE forge_credentials SET private_key = ? WHERE id = ?", oldKey, fc.id());
+        assertThatThrownBy(() -> store.findForgeCredential(fc.id())).isInstanceOf(SecretAuthenticationException.class);
+    }
+
+    @Test
+    void jobEnvValuesAreEncryptedWithAKeyAndBoundToTheirJob() {
+        Repo r = repo("env");
+        Job a = store.createJob(NewJob.of(r.id(), "c", "main", "x").withEnv(Map.of("DEPLOY_TOKEN", "s3cr3t-env-value", "MODE", "ci")));
+        Job b = store.createJob(NewJob.of(r.id(), "c", "main", "x").withEnv(Map.of("DEPLOY_TOKEN", "other")));
+        assertThat(store.getJob(a.id()).env()).containsExactlyInAnyOrderEntriesOf(Map.of("DEPLOY_TOKEN", "s3cr3t-env-value", "MODE", "ci"));
+        String stored = String.valueOf(rawValue("jobs", "env_json", a.id().value()));
+        assertThat(stored).contains("DEPLOY_TOKEN").contains("\"enc\"").doesNotContain("s3cr3t-env-value").doesNotContain("\"ci\"");
+        // Moved to another job: refused, naming the variable.
+        rawUpdate("UPDATE jobs SET env_json = (SELECT env_json FROM jobs WHERE id = ?) WHERE id = ?", a.id().value(), b.id().value());
+        assertThatThrownBy(() -> store.getJob(b.id())).isInstanceOfSatisfying(SecretAuthenticationException.class, e -> {
+            assertThat(e.table()).isEqualTo("jobs");
+            assertThat(e.column()).startsWith("env_json[");
+            assertThat(e.rowId()).isEqualTo(b.id().value());
+        }).hasMessageNotContaining("s3cr3t-env-value");
+    }
+
+    @Test
+    void withoutAKeyEnvValuesAreStoredInPlaintextAndRotationEncryptsThem() {
+        Repo r = repo("plainenv");
+        MetadataStore noKey = withKeys(EncryptionKeys.none());
+        Job j = noKey.createJob(NewJob.of(r.id(), "c", "main", "x").withEnv(Map.of("A", "plain-a")));
+        assertThat(String.valueOf(rawValue("jobs", "env_json", j.id().value()))).contains("plain-a");
+        assertThat(noKey.getJob(j.id()).env()).containsEntry("A", "plain-a");
+        KeyRotationReport report = store.rotateKeys();
+        assertThat(report.plaintextValuesEncrypted()).isEqualTo(1);
+        assertThat(String.valueOf(rawValue("jobs", "env_json", j.id().value()))).doesNotContain("plain-a");
+        assertThat(store.getJob(j.id()).env()).containsEntry("A", "plain-a");
+        assertThat(store.rotateKeys().plaintextValuesEncrypted()).isZero();
+    }
+
+    @Test
+    void secretsWrittenBeforeBindingAreRefusedUntilRotationRewritesThem() throws Exception {
+        Repo r = store.createRepo(new NewRepo("github", "o", "legacy", "u", "h", false, null, Secret.of("placeholder")));
+        // As the previous release stored it: format v1, and secret_version 0 (the column's default for old rows).
+        byte[] v1 = SecretCipherTest.legacyEnvelope(keyBase64, "repos.forge_token", r.id(), "legacy-token");
+        rawUpdate("UPDATE repos SET forge_token = ?, secret_version = 0 WHERE id = ?",
+                dialect() == Dialect.POSTGRES ? v1 : SecretCipher.toText(v1), r.id());
+        assertThatThrownBy(() -> store.getRepo(r.id())).isInstanceOf(EncryptionException.class)
+                .hasMessageContaining("format v1").hasMessageContaining("keys rotate");
+        KeyRotationReport report = store.rotateKeys();
+        assertThat(report.valuesReencrypted()).isEqualTo(1);
+        assertThat(store.getRepo(r.id()).forgeToken().reveal()).isEqualTo("legacy-token");
+        assertThat(store.rotateKeys().valuesReencrypted()).isZero();
+        // A v1 value planted in a row written since (secret_version >= 1) is not accepted, even by rotation.
+        rawUpdate("UPDATE repos SET forge_token = ? WHERE id = ?", dialect() == Dialect.POSTGRES ? v1 : SecretCipher.toText(v1), r.id());
+        assertThatThrownBy(() -> store.rotateKeys()).isInstanceOf(EncryptionException.class).hasMessageContaining(r.id());
+    }
+
     // ------------------------------------------------------------------ tokens
 
     @Test
