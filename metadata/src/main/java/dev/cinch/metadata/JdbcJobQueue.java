@@ -60,7 +60,10 @@ final class JdbcJobQueue {
     Optional<ClaimedJob> claimNext(String workerId, List<String> labels) {
         Strings.required("worker", workerId);
         String labelsJson = Labels.toJson(Strings.textList("labels", labels));
-        if (dialect == Dialect.SQLITE && !db.read("look for a job for worker " + workerId, c -> sqliteCandidate(c, labelsJson).isPresent())) {
+        if (dialect == Dialect.SQLITE && !db.read("look for a job for worker " + workerId, c -> {
+            requireWorker(c, workerId);
+            return sqliteCandidate(c, labelsJson).isPresent();
+        })) {
             return Optional.empty();
         }
         return db.inTransaction("claim a job for worker " + workerId, c -> {
