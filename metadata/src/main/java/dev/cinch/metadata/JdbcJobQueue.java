@@ -36,6 +36,10 @@ final class JdbcJobQueue {
     private static final int PG_SWEEP_LOCK_CLASS = 0x63696e64;
     private static final String CLAIMABLE_SQLITE = "status = 'pending' AND repo_id <> ? AND NOT EXISTS "
             + "(SELECT 1 FROM json_each(jobs.labels) AS need WHERE need.value NOT IN (SELECT value FROM json_each(?)))";
+    /** The oldest claimable job; parameters: the placeholder repo id, the worker's labels as JSON (tests EXPLAIN it). */
+    static final String SQLITE_NEXT = "SELECT id FROM jobs WHERE " + CLAIMABLE_SQLITE + " ORDER BY created_at, id LIMIT 1";
+    static final String POSTGRES_NEXT = "SELECT id FROM jobs WHERE status = 'pending' AND repo_id <> ? "
+            + "AND labels <@ CAST(? AS jsonb) ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED";
 
     private final Database db;
     private final Dialect dialect;
@@ -83,8 +87,7 @@ final class JdbcJobQueue {
     }
 
     private Optional<String> sqliteCandidate(Connection c, String labelsJson) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM jobs WHERE " + CLAIMABLE_SQLITE
-                + " ORDER BY created_at, id LIMIT 1")) {
+        try (PreparedStatement ps = c.prepareStatement(SQLITE_NEXT)) {
             ps.setString(1, JdbcMetadataStore.LOCAL_REPO_ID);
             ps.setString(2, labelsJson);
             try (ResultSet rs = ps.executeQuery()) {
@@ -116,9 +119,8 @@ final class JdbcJobQueue {
     private Optional<String> postgresClaim(Connection c, String workerId, String labelsJson, Instant now, Instant leaseEnd)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'running', worker_id = ?, started_at = ?, "
-                + "attempts = attempts + 1, lease_expires_at = ? WHERE status = 'pending' AND id = ("
-                + "SELECT id FROM jobs WHERE status = 'pending' AND repo_id <> ? AND labels <@ CAST(? AS jsonb) "
-                + "ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id")) {
+                + "attempts = attempts + 1, lease_expires_at = ? WHERE status = 'pending' AND id = (" + POSTGRES_NEXT
+                + ") RETURNING id")) {
             ps.setString(1, workerId);
             cols.setInstant(ps, 2, now);
             cols.setInstant(ps, 3, leaseEnd);

@@ -6,7 +6,5 @@ ALTER TABLE jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts 
 ALTER TABLE jobs ADD COLUMN max_attempts INTEGER NOT NULL DEFAULT 3 CHECK (max_attempts >= 1);
 ALTER TABLE jobs ADD COLUMN lease_expires_at INTEGER;
 
--- Claims read pending jobs oldest first; the sweeper reads running jobs by lease. Both sets are small next to the
--- whole table, so the indexes hold only their rows.
-CREATE INDEX idx_jobs_queue ON jobs(created_at, id) WHERE status = 'pending';
-CREATE INDEX idx_jobs_leases ON jobs(lease_expires_at) WHERE status = 'running';
+-- No index of its own: a claim reads idx_jobs_status_created backwards (status = 'pending', oldest first, no sort),
+-- and the sweeper reads the running jobs through the same index.

@@ -84,6 +84,40 @@ abstract class AbstractJobQueueTest {
     }
 
     @Test
+    void aClaimReadsPendingJobsInOrderFromAnIndex() throws Exception {
+        Database db = ((JdbcMetadataStore) store).database();
+        for (int i = 0; i < 300; i++) {
+            job(List.of(i % 2 == 0 ? "linux" : "gpu"));
+        }
+        // Finished jobs outnumber pending ones, as in any deployment that has run for a while.
+        Worker w = worker("box", List.of("linux", "gpu"));
+        for (int i = 0; i < 250; i++) {
+            store.completeJob(store.claimNextJob(w.id(), w.labels()).orElseThrow().lease(), JobStatusUpdate.finished(JobStatus.SUCCESS, 0, null));
+        }
+        boolean pg = db.dialect() == Dialect.POSTGRES;
+        String plan = db.read("explain the claim", c -> {
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute("ANALYZE");
+            }
+            StringBuilder sb = new StringBuilder();
+            try (java.sql.PreparedStatement ps = c.prepareStatement((pg ? "EXPLAIN " : "EXPLAIN QUERY PLAN ")
+                    + (pg ? JdbcJobQueue.POSTGRES_NEXT : JdbcJobQueue.SQLITE_NEXT))) {
+                ps.setString(1, JdbcMetadataStore.LOCAL_REPO_ID);
+                ps.setString(2, Labels.toJson(List.of("linux")));
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        sb.append(rs.getString(pg ? 1 : 4)).append('\n');
+                    }
+                }
+            }
+            return sb.toString();
+        });
+        // The pending jobs, oldest first, straight from the (status, created_at, id) index: no table scan, no sort.
+        assertThat(plan).contains("idx_jobs_status_created").doesNotContain("Seq Scan").doesNotContain("TEMP B-TREE")
+                .doesNotContain("Sort");
+    }
+
+    @Test
     void jobsTheCliRegisteredAreNeverHandedOut() {
         md.ensureJob(JobId.of("local-build-1"), "make");
         Worker w = worker("box", List.of());

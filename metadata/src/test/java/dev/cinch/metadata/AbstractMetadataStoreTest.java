@@ -160,8 +160,7 @@ abstract class AbstractMetadataStoreTest {
                 Migrator.VERSION_TABLE);
         assertThat(indexes).contains("idx_workers_status", "idx_workers_last_seen", "idx_jobs_commit",
                 "idx_tokens_type", "idx_forge_creds", "idx_jobs_created_id", "idx_jobs_repo_created",
-                "idx_jobs_repo_branch_created", "idx_jobs_status_created", "idx_jobs_repo_pr", "idx_jobs_finished",
-                "idx_jobs_queue", "idx_jobs_leases");
+                "idx_jobs_repo_branch_created", "idx_jobs_status_created", "idx_jobs_repo_pr", "idx_jobs_finished");
         // Exact prefixes of other indexes (or of a UNIQUE constraint's index), dropped by migration 002.
         assertThat(indexes).doesNotContain("idx_repos_forge", "idx_jobs_repo", "idx_jobs_status", "idx_jobs_created",
                 "idx_jobs_repo_branch", "idx_job_logs_job");
