@@ -74,14 +74,14 @@ final class JdbcJobQueue {
             requireWorker(c, workerId);
             Instant now = now();
             Instant leaseEnd = now.plus(policy.lease());
-            Optional<String> claimed = dialect == Dialect.POSTGRES
+            Optional<Job> claimed = dialect == Dialect.POSTGRES
                     ? postgresClaim(c, workerId, labelsJson, now, leaseEnd)
                     : sqliteClaim(c, workerId, labelsJson, now, leaseEnd);
             if (claimed.isEmpty()) {
                 return Optional.empty();
             }
             touchWorker(c, workerId, now);
-            Job job = rows.load(c, JobId.of(claimed.get())).orElseThrow();
+            Job job = claimed.get();
             return Optional.of(new ClaimedJob(job, new Lease(job.id(), workerId, job.attempts(), leaseEnd)));
         });
     }
@@ -96,12 +96,12 @@ final class JdbcJobQueue {
         }
     }
 
-    private Optional<String> sqliteClaim(Connection c, String workerId, String labelsJson, Instant now, Instant leaseEnd)
+    private Optional<Job> sqliteClaim(Connection c, String workerId, String labelsJson, Instant now, Instant leaseEnd)
             throws SQLException {
         // Inside BEGIN IMMEDIATE: no other writer runs between this select and the update.
         Optional<String> id = sqliteCandidate(c, labelsJson);
         if (id.isEmpty()) {
-            return id;
+            return Optional.empty();
         }
         try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'running', worker_id = ?, started_at = ?, "
                 + "attempts = attempts + 1, lease_expires_at = ? WHERE id = ? AND status = 'pending'")) {
@@ -113,21 +113,22 @@ final class JdbcJobQueue {
                 throw new IllegalStateException("job " + id.get() + " changed inside the write lock");
             }
         }
-        return id;
+        return rows.load(c, JobId.of(id.get()));
     }
 
-    private Optional<String> postgresClaim(Connection c, String workerId, String labelsJson, Instant now, Instant leaseEnd)
+    /** One statement: select the oldest claimable row (skipping rows other claims hold), update it, return it. */
+    private Optional<Job> postgresClaim(Connection c, String workerId, String labelsJson, Instant now, Instant leaseEnd)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'running', worker_id = ?, started_at = ?, "
                 + "attempts = attempts + 1, lease_expires_at = ? WHERE status = 'pending' AND id = (" + POSTGRES_NEXT
-                + ") RETURNING id")) {
+                + ") RETURNING " + JobRows.COLUMNS)) {
             ps.setString(1, workerId);
             cols.setInstant(ps, 2, now);
             cols.setInstant(ps, 3, leaseEnd);
             ps.setString(4, JdbcMetadataStore.LOCAL_REPO_ID);
             ps.setString(5, labelsJson);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                return rs.next() ? Optional.of(rows.map(rs)) : Optional.empty();
             }
         }
     }
