@@ -9,7 +9,7 @@ import java.util.Map;
  * A benchmark profile: JMH settings plus, per benchmark, which parameter values to run. Per-benchmark values are
  * why this exists rather than JMH's command line, whose {@code -p} applies one list to every benchmark.
  *
- * @param name smoke, quick or full
+ * @param name smoke, quick, full or queue
  * @param forks JVM forks per configuration
  * @param warmups warmup iterations
  * @param warmupTime time per warmup iteration
@@ -40,7 +40,8 @@ public record Profile(String name, int forks, int warmups, TimeValue warmupTime,
                     new Run("SealedPagingBench", Map.of("store", stores, "logSize", "1MiB")),
                     new Run("DecompressSliceBaselineBench", Map.of("logSize", "1MiB")),
                     new Run("FollowLatencyBench", Map.of("store", stores, "durability", "none")),
-                    new Run("ChunkCodecBench", Map.of("chunkBytes", "4096"))));
+                    new Run("ChunkCodecBench", Map.of("chunkBytes", "4096")),
+                    new Run("JobClaimBench", Map.of("database", "postgres,sqlite"))));
             // Quick: every benchmark and every target, at the sizes that decide the targets; about 45 forks.
             case "quick" -> new Profile(name, 1, 1, TimeValue.seconds(1), 3, TimeValue.milliseconds(400), List.of(
                     new Run("StoreAppendBench", Map.of("store", stores, "durability", "fsync,group,none", "chunkBytes", "4096")),
@@ -52,7 +53,8 @@ public record Profile(String name, int forks, int warmups, TimeValue warmupTime,
                     new Run("DecompressSliceBaselineBench", Map.of("logSize", "1MiB,1GiB")),
                     new Run("FollowLatencyBench.*", Map.of("store", stores, "durability", "fsync,group,none", "writer", "in-process")),
                     new Run("FollowLatencyBench.*", Map.of("store", stores, "durability", "group", "writer", "child-process")),
-                    new Run("ChunkCodecBench", Map.of("chunkBytes", "4096"))));
+                    new Run("ChunkCodecBench", Map.of("chunkBytes", "4096")),
+                    new Run("JobClaimBench", Map.of("database", "postgres,sqlite"))));
             // Full: every parameter the benchmarks declare.
             case "full" -> new Profile(name, 1, 2, TimeValue.seconds(1), 3, TimeValue.seconds(2), List.of(
                     new Run("StoreAppendBench", Map.of("store", stores)),
@@ -63,8 +65,13 @@ public record Profile(String name, int forks, int warmups, TimeValue warmupTime,
                     new Run("SealedPagingBench", Map.of("store", stores)),
                     new Run("DecompressSliceBaselineBench", Map.of()),
                     new Run("FollowLatencyBench", Map.of("store", stores)),
-                    new Run("ChunkCodecBench", Map.of())));
-            default -> throw new IllegalArgumentException("unknown profile '" + name + "': smoke, quick or full");
+                    new Run("ChunkCodecBench", Map.of()),
+                    new Run("JobClaimBench", Map.of())));
+            // Queue: only the job queue benchmark, with longer measurement than full (claims/s on a shared machine
+            // moves a lot); run.sh rewrites only its own section of RESULTS.md.
+            case "queue" -> new Profile(name, 1, 2, TimeValue.seconds(1), 5, TimeValue.seconds(2), List.of(
+                    new Run("JobClaimBench", Map.of("database", "postgres,sqlite"))));
+            default -> throw new IllegalArgumentException("unknown profile '" + name + "': smoke, quick, full or queue");
         };
     }
 }

@@ -21,6 +21,8 @@ final class KeysCommand extends CommandGroup {
     @Command(name = "rotate", description = {"Re-encrypt every stored secret with the current key.",
             "The current key is CINCH_ENCRYPTION_KEY; older values are read with the keys in",
             "CINCH_ENCRYPTION_OLD_KEYS (comma separated). Afterwards the old keys can be dropped.",
+            "Also rewrites secrets stored before they were bound to their rows (format v1), which",
+            "are not readable otherwise, and encrypts job environment values stored without a key.",
             "Prints the current key's id (not the key) and counts.",
             "The metadata database is migrated automatically on first use."})
     static final class Rotate implements Callable<Integer> {
@@ -37,7 +39,8 @@ final class KeysCommand extends CommandGroup {
             }
             KeyRotationReport r = cli.metadata().rotateKeys();
             String text = "current key id:   " + r.keyId() + "\nre-encrypted:     " + r.valuesReencrypted()
-                    + "\nalready current:  " + r.valuesAlreadyCurrent() + "\n";
+                    + "\nalready current:  " + r.valuesAlreadyCurrent()
+                    + "\nnewly encrypted:  " + r.plaintextValuesEncrypted() + " (job env values stored without a key)\n";
             cli.out.write(text.getBytes(StandardCharsets.UTF_8));
             return 0;
         }

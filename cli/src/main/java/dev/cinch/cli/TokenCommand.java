@@ -91,8 +91,8 @@ final class TokenCommand extends CommandGroup {
     }
 
     @Command(name = "verify", description = {"Check a token read from stdin.",
-            "Exit 0 and print its id, name, type and scopes when valid; exit 1 with the reason when not",
-            "(the token itself is never printed)."})
+            "Exit 0 and print its id, name, type and scopes when valid; exit 1 with the reason when not:",
+            "malformed, unknown token, wrong secret, expired or revoked (the token itself is never printed)."})
     static final class Verify implements Callable<Integer> {
         @ParentCommand
         TokenCommand parent;
@@ -121,7 +121,8 @@ final class TokenCommand extends CommandGroup {
         private static String reason(TokenValidation.Outcome outcome) {
             return switch (outcome) {
                 case MALFORMED -> "not a Cinch token (expected cinch_tok_<id>_<secret>)";
-                case UNKNOWN_OR_WRONG_SECRET -> "unknown token or wrong secret";
+                case UNKNOWN -> "unknown token";
+                case WRONG_SECRET -> "wrong secret";
                 case EXPIRED -> "expired";
                 case REVOKED -> "revoked";
                 case VALID -> throw new IllegalArgumentException("valid is not a reason");

@@ -87,13 +87,13 @@ final class Columns {
         return rs.wasNull() ? null : v;
     }
 
-    /** Encrypts and binds a secret; null binds NULL. {@code column} is {@code table.column}. */
-    void setSecret(PreparedStatement ps, int index, String column, String rowId, Secret secret) throws SQLException {
+    /** Encrypts and binds a secret for {@code binding}; null binds NULL. */
+    void setSecret(PreparedStatement ps, int index, SecretBinding binding, Secret secret) throws SQLException {
         if (secret == null) {
             ps.setNull(index, dialect == Dialect.POSTGRES ? Types.BINARY : Types.VARCHAR);
             return;
         }
-        setEnvelope(ps, index, cipher.encrypt(column, rowId, secret));
+        setEnvelope(ps, index, cipher.encrypt(binding, secret));
     }
 
     void setEnvelope(PreparedStatement ps, int index, byte[] envelope) throws SQLException {
@@ -104,17 +104,18 @@ final class Columns {
         }
     }
 
-    /** The stored envelope, or null; not decrypted. */
-    byte[] getEnvelope(ResultSet rs, String name, String column, String rowId) throws SQLException {
+    /** The stored envelope of column {@code name}, or null; not decrypted. */
+    byte[] getEnvelope(ResultSet rs, String name, SecretBinding binding) throws SQLException {
         if (dialect == Dialect.POSTGRES) {
             return rs.getBytes(name);
         }
         String text = rs.getString(name);
-        return text == null ? null : SecretCipher.fromText(column, rowId, text);
+        return text == null ? null : SecretCipher.fromText(binding, text);
     }
 
-    Secret getSecret(ResultSet rs, String name, String column, String rowId) throws SQLException {
-        byte[] envelope = getEnvelope(rs, name, column, rowId);
-        return envelope == null ? null : cipher.decrypt(column, rowId, envelope);
+    /** The decrypted secret of column {@code name}, or null. */
+    Secret getSecret(ResultSet rs, String name, SecretBinding binding) throws SQLException {
+        byte[] envelope = getEnvelope(rs, name, binding);
+        return envelope == null ? null : cipher.decrypt(binding, envelope);
     }
 }

@@ -6,27 +6,49 @@ import dev.cinch.logs.config.CinchConfig;
 import dev.cinch.logs.config.ConfigException;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A pooled connection to the metadata database, SQLite or Postgres, chosen exactly as the seed says: {@code DATABASE_URL}
+ * A pooled connection to a SQL database, SQLite or Postgres, chosen as the seed says: {@code DATABASE_URL}
  * ({@code database.url}) set → Postgres; otherwise SQLite at {@code $CINCH_DATA_DIR/cinch.db}.
  *
- * <h2>SQLite and concurrent writers</h2>
- * Every connection opens with {@code journal_mode=WAL} (readers never block the writer), {@code foreign_keys=ON}
- * (SQLite's default is off, which would silently break the {@code job_logs} cascade) and a {@code busy_timeout}.
- * Reads run in autocommit mode. Writes always run in {@link #inTransaction}, which SQLite begins with
- * {@code BEGIN IMMEDIATE}: the write lock is taken at the start, where the busy timeout waits for it. A default
- * (deferred) transaction would take it only at its first write; if another connection committed in between, SQLite
- * answers {@code SQLITE_BUSY} at once, without waiting, because waiting could deadlock — the error the busy timeout
- * cannot cure. One writer at a time is SQLite's model anyway; the pool stays small (default 4) so readers still run
- * in parallel with it.
+ * <p>This class knows SQL, pools and transactions, not what is stored: its failures are classified as
+ * {@link SqlErrorKind}s and turned into exceptions by the {@link SqlErrorMapper} of the layer that opened it.
+ *
+ * <h2>Transactions</h2>
+ * {@link #inTransaction} runs work all-or-nothing, and reports a failure only when the transaction did not commit:
+ * <ul>
+ *   <li><b>SQLite</b>: the connection stays in JDBC autocommit mode and this class issues {@code BEGIN IMMEDIATE},
+ *       {@code COMMIT} and {@code ROLLBACK} itself, so the driver's own idea of "in a transaction" never comes into
+ *       play. (sqlite-jdbc marks a connection as in a transaction before its {@code BEGIN} runs; when that
+ *       {@code BEGIN} fails with {@code SQLITE_BUSY} the pooled connection goes back believing a transaction is open,
+ *       and the next user's statements run in autocommit. Its {@code commit()} is {@code COMMIT} followed by a new
+ *       {@code BEGIN}, and a busy second half reports committed work as failed.) {@code BEGIN IMMEDIATE} takes the
+ *       write lock at the start, where SQLite's busy timeout waits for it; when SQLite still answers busy it is
+ *       retried with backoff and jitter within {@code database.busy-retry-budget} ({@link BusyRetry}). A busy
+ *       {@code COMMIT} (possible outside WAL mode) is retried the same way, then rolled back.</li>
+ *   <li><b>Postgres</b>: JDBC transactions; a connection failure during {@code COMMIT} is reported as
+ *       {@link SqlErrorKind#OUTCOME_UNKNOWN}, never as a failure.</li>
+ *   <li>A connection whose transaction state is not known (a failed {@code ROLLBACK}, a {@code BEGIN} refused for
+ *       any reason but busy) is evicted from the pool, never handed out again.</li>
+ * </ul>
+ * Why {@code BEGIN IMMEDIATE} and not a default (deferred) transaction: a deferred transaction takes the write lock
+ * at its first write; if another connection committed since its first read, SQLite answers {@code SQLITE_BUSY} at
+ * once, without waiting (waiting could deadlock) — an error no busy timeout cures. One writer at a time is SQLite's
+ * model anyway; the pool stays small (default 4) so readers still run beside the writer.
+ *
+ * <h2>Files</h2>
+ * The SQLite data directory is created with mode 0700 and {@code cinch.db} with 0600, whatever the umask; SQLite
+ * gives its {@code -wal} and {@code -shm} files the database file's mode. Existing database files readable by group
+ * or others are narrowed to 0600 when opened.
  *
  * <h2>Postgres</h2>
  * The URL is parsed by {@link PostgresUrl}; user and password go to the pool as properties, never inside the JDBC
@@ -38,73 +60,144 @@ public final class Database implements AutoCloseable {
     public static final String POOL_SIZE_KEY = "database.pool-size";
     public static final String CONNECT_TIMEOUT_KEY = "database.connect-timeout";
     public static final String BUSY_TIMEOUT_KEY = "database.busy-timeout";
+    public static final String BUSY_RETRY_BUDGET_KEY = "database.busy-retry-budget";
     public static final String SQLITE_FILE_NAME = "cinch.db";
     /** A SQLite location meaning "a private in-memory database" (tests, throwaway runs). */
     public static final String SQLITE_MEMORY = ":memory:";
+    public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * How a SQLite database is opened.
+     *
+     * @param poolSize connections in the pool (1 for {@code :memory:})
+     * @param busyTimeout how long one SQLite statement waits for a lock (SQLite's busy handler)
+     * @param busyRetry retries of {@code BEGIN IMMEDIATE} / {@code COMMIT} once the busy timeout gave up
+     * @param journalMode {@code WAL} for files (readers never block the writer); tests use {@code DELETE} to provoke a
+     *     busy {@code COMMIT}
+     */
+    public record SqliteOptions(int poolSize, Duration busyTimeout, BusyRetry busyRetry, String journalMode) {
+        public static SqliteOptions defaults(int poolSize, Duration busyTimeout) {
+            return new SqliteOptions(poolSize, busyTimeout, BusyRetry.within(BusyRetry.DEFAULT_BUDGET), "WAL");
+        }
+
+        public SqliteOptions withBusyRetry(BusyRetry retry) {
+            return new SqliteOptions(poolSize, busyTimeout, retry, journalMode);
+        }
+
+        SqliteOptions withJournalMode(String mode) {
+            return new SqliteOptions(poolSize, busyTimeout, busyRetry, mode);
+        }
+    }
 
     private final Dialect dialect;
     private final String location;
     private final HikariDataSource pool;
+    private final SqlErrorMapper errors;
+    /** SQLite only: what to do when the write lock is busy; null on Postgres. */
+    private final SqliteOptions sqlite;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Database(Dialect dialect, String location, HikariDataSource pool) {
+    private Database(Dialect dialect, String location, HikariDataSource pool, SqlErrorMapper errors, SqliteOptions sqlite) {
         this.dialect = dialect;
         this.location = location;
         this.pool = pool;
+        this.errors = errors;
+        this.sqlite = sqlite;
+    }
+
+    /** Opens the database the configuration selects, reporting failures as metadata exceptions. */
+    public static Database open(CinchConfig config) {
+        return open(config, SqlErrors.METADATA);
     }
 
     /** Opens the database the configuration selects; see the class comment. */
-    public static Database open(CinchConfig config) {
+    public static Database open(CinchConfig config, SqlErrorMapper errors) {
         Duration connectTimeout = config.getDuration(CONNECT_TIMEOUT_KEY, Duration.ofSeconds(5),
                 Duration.ofMillis(250), Duration.ofMinutes(5));
         Optional<String> url = config.get(URL_KEY).map(String::trim).filter(s -> !s.isEmpty());
         if (url.isPresent()) {
             PostgresUrl parsed = PostgresUrl.parse(URL_KEY, url.get());
             int poolSize = config.getInt(POOL_SIZE_KEY, 10, 1, 200);
-            return postgres(parsed, poolSize, connectTimeout);
+            return postgres(parsed, poolSize, connectTimeout, errors);
         }
         Path dir = config.dataDir();
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.createDirectory(dir);
         } catch (IOException e) {
             throw new ConfigException(CinchConfig.DATA_DIR, "cannot create data directory " + dir + ": " + e.getMessage(), e);
         }
-        Duration busy = config.getDuration(BUSY_TIMEOUT_KEY, Duration.ofSeconds(5), Duration.ZERO, Duration.ofMinutes(10));
+        Duration busy = config.getDuration(BUSY_TIMEOUT_KEY, DEFAULT_BUSY_TIMEOUT, Duration.ZERO, Duration.ofMinutes(10));
+        Duration budget = config.getDuration(BUSY_RETRY_BUDGET_KEY, BusyRetry.DEFAULT_BUDGET, Duration.ZERO, Duration.ofHours(1));
         int poolSize = config.getInt(POOL_SIZE_KEY, 4, 1, 64);
-        return sqlite(dir.resolve(SQLITE_FILE_NAME).toString(), poolSize, busy);
+        return sqlite(dir.resolve(SQLITE_FILE_NAME).toString(),
+                SqliteOptions.defaults(poolSize, busy).withBusyRetry(BusyRetry.within(budget)), errors);
+    }
+
+    /** A SQLite database with the default busy retry budget; see {@link #sqlite(String, SqliteOptions, SqlErrorMapper)}. */
+    public static Database sqlite(String file, int poolSize, Duration busyTimeout) {
+        return sqlite(file, SqliteOptions.defaults(poolSize, busyTimeout), SqlErrors.METADATA);
     }
 
     /**
      * Opens a SQLite database file, or a private in-memory one for {@link #SQLITE_MEMORY}. An in-memory database
-     * lives as long as its one connection, so its pool holds exactly one connection that is never retired.
+     * lives as long as its one connection, so its pool holds exactly one connection that is never retired. A file
+     * is created with mode 0600 (see the class comment).
      */
-    public static Database sqlite(String file, int poolSize, Duration busyTimeout) {
+    public static Database sqlite(String file, SqliteOptions options, SqlErrorMapper errors) {
         boolean memory = SQLITE_MEMORY.equals(file);
+        if (!memory) {
+            try {
+                PrivateFiles.createOrNarrowFile(Path.of(file));
+            } catch (IOException e) {
+                throw errors.toException(SqlErrorKind.UNAVAILABLE, "cannot open SQLite database " + file,
+                        "cannot create it with mode 0600: " + e.getMessage(), e);
+            }
+        }
         HikariConfig hc = new HikariConfig();
-        hc.setPoolName("cinch-metadata-sqlite");
+        hc.setPoolName("cinch-sqlite");
         hc.setJdbcUrl("jdbc:sqlite:" + file);
-        hc.addDataSourceProperty("journal_mode", memory ? "MEMORY" : "WAL");
+        hc.addDataSourceProperty("journal_mode", memory ? "MEMORY" : options.journalMode());
         hc.addDataSourceProperty("foreign_keys", "true");
-        hc.addDataSourceProperty("busy_timeout", Long.toString(busyTimeout.toMillis()));
+        hc.addDataSourceProperty("busy_timeout", Long.toString(options.busyTimeout().toMillis()));
+        // Only for callers that use a raw connection's own transactions (tests); inTransaction never does.
         hc.addDataSourceProperty("transaction_mode", "IMMEDIATE");
-        hc.setMaximumPoolSize(memory ? 1 : poolSize);
-        hc.setMinimumIdle(memory ? 1 : Math.min(1, poolSize));
+        hc.setAutoCommit(true);
+        hc.setMaximumPoolSize(memory ? 1 : options.poolSize());
+        hc.setMinimumIdle(memory ? 1 : Math.min(1, options.poolSize()));
         if (memory) {
             hc.setMaxLifetime(0);
             hc.setIdleTimeout(0);
         }
-        hc.setConnectionTimeout(Math.max(250, busyTimeout.toMillis() * 2));
+        hc.setConnectionTimeout(Math.max(250, options.busyTimeout().toMillis() * 2));
+        HikariDataSource pool;
         try {
-            return new Database(Dialect.SQLITE, memory ? "sqlite::memory:" : "sqlite:" + file, new HikariDataSource(hc));
+            pool = new HikariDataSource(hc);
         } catch (RuntimeException e) {
-            throw new DatabaseUnavailableException("cannot open SQLite database " + file + ": " + rootMessage(e, ""), rootCause(e));
+            throw errors.toException(SqlErrorKind.UNAVAILABLE, "cannot open SQLite database " + file, rootMessage(e, ""), rootCause(e));
         }
+        if (!memory) {
+            try {
+                // Files an older version (or SQLite with a wider database mode) created.
+                PrivateFiles.narrowIfExists(Path.of(file + "-wal"));
+                PrivateFiles.narrowIfExists(Path.of(file + "-shm"));
+            } catch (IOException e) {
+                pool.close();
+                throw errors.toException(SqlErrorKind.UNAVAILABLE, "cannot open SQLite database " + file,
+                        "cannot narrow its -wal/-shm files to mode 0600: " + e.getMessage(), e);
+            }
+        }
+        return new Database(Dialect.SQLITE, memory ? "sqlite::memory:" : "sqlite:" + file, pool, errors, options);
+    }
+
+    /** Opens a Postgres pool reporting failures as metadata exceptions. */
+    public static Database postgres(PostgresUrl url, int poolSize, Duration connectTimeout) {
+        return postgres(url, poolSize, connectTimeout, SqlErrors.METADATA);
     }
 
     /** Opens a Postgres pool; fails within about {@code connectTimeout} when the server cannot be reached. */
-    public static Database postgres(PostgresUrl url, int poolSize, Duration connectTimeout) {
+    public static Database postgres(PostgresUrl url, int poolSize, Duration connectTimeout, SqlErrorMapper errors) {
         HikariConfig hc = new HikariConfig();
-        hc.setPoolName("cinch-metadata-postgres");
+        hc.setPoolName("cinch-postgres");
         hc.setJdbcUrl(url.jdbcUrl());
         if (!url.user().isEmpty()) {
             hc.setUsername(url.user());
@@ -123,9 +216,9 @@ public final class Database implements AutoCloseable {
         hc.setInitializationFailTimeout(1);
         String where = "Postgres at " + url.location() + (url.user().isEmpty() ? "" : " as user " + url.user());
         try {
-            return new Database(Dialect.POSTGRES, "postgres:" + url.location(), new HikariDataSource(hc));
+            return new Database(Dialect.POSTGRES, "postgres:" + url.location(), new HikariDataSource(hc), errors, null);
         } catch (RuntimeException e) {
-            throw new DatabaseUnavailableException("cannot connect to " + where + ": " + rootMessage(e, url.password()),
+            throw errors.toException(SqlErrorKind.UNAVAILABLE, "cannot connect to " + where, rootMessage(e, url.password()),
                     safeCause(e, url.password()));
         }
     }
@@ -166,44 +259,222 @@ public final class Database implements AutoCloseable {
         return location;
     }
 
+    /** Turns a driver exception into the opening layer's exception. */
+    public RuntimeException translate(String what, SQLException e) {
+        return errors.toException(SqlErrorClassifier.classify(dialect, e), what, SqlErrorClassifier.firstLine(e.getMessage()), e);
+    }
+
     /** Runs read-only work on a pooled connection in autocommit mode. */
     public <T> T read(String what, SqlWork<T> work) {
         checkOpen();
-        try (Connection c = pool.getConnection()) {
+        try (Connection c = borrow(what)) {
             return work.run(c);
         } catch (SQLException e) {
-            throw SqlErrors.translate(dialect, what, e);
+            throw translate(what, e);
         }
     }
 
     /**
-     * Runs {@code work} in one transaction (on SQLite: {@code BEGIN IMMEDIATE}), committing when it returns and
-     * rolling back when it throws anything: multi-step operations are all-or-nothing.
+     * Runs {@code work} in one transaction, committing when it returns and rolling back when it throws anything:
+     * multi-step operations are all-or-nothing. A failure is reported only when the transaction did not commit (see
+     * the class comment); {@code work} runs once.
      */
     public <T> T inTransaction(String what, SqlWork<T> work) {
         checkOpen();
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException | Error e) {
-                try {
-                    c.rollback();
-                } catch (SQLException rollbackFailure) {
-                    e.addSuppressed(rollbackFailure);
-                }
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw SqlErrors.translate(dialect, what, e);
+        Connection c = borrow(what);
+        Outcome outcome = new Outcome();
+        try {
+            return dialect == Dialect.SQLITE ? sqliteTransaction(c, what, work, outcome) : jdbcTransaction(c, what, work, outcome);
+        } finally {
+            release(c, outcome.connectionTrusted);
         }
     }
 
-    /** A raw pooled connection, for the migrator and tests; the caller closes it. */
+    /** Whether the connection's transaction state is known after a transaction; if not, it is evicted. */
+    private static final class Outcome {
+        boolean connectionTrusted = true;
+    }
+
+    private Connection borrow(String what) {
+        try {
+            return pool.getConnection();
+        } catch (SQLException e) {
+            throw translate(what, e);
+        }
+    }
+
+    private void release(Connection c, boolean trusted) {
+        if (!trusted) {
+            pool.evictConnection(c);
+        }
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // Returning a connection cannot undo what committed; a broken one is dropped by the pool.
+        }
+    }
+
+    // ---------------------------------------------------------------- SQLite: BEGIN/COMMIT/ROLLBACK by hand
+
+    private <T> T sqliteTransaction(Connection c, String what, SqlWork<T> work, Outcome outcome) {
+        sqliteBegin(c, what, outcome);
+        T result;
+        try {
+            result = work.run(c);
+        } catch (SQLException e) {
+            outcome.connectionTrusted = sqliteRollback(c, e);
+            throw translate(what, e);
+        } catch (RuntimeException | Error e) {
+            outcome.connectionTrusted = sqliteRollback(c, e);
+            throw e;
+        }
+        sqliteCommit(c, what, outcome);
+        return result;
+    }
+
+    private void sqliteBegin(Connection c, String what, Outcome outcome) {
+        long start = System.nanoTime();
+        for (int attempt = 1; ; attempt++) {
+            try (Statement s = c.createStatement()) {
+                s.execute("BEGIN IMMEDIATE");
+                return;
+            } catch (SQLException e) {
+                if (!SqlErrorClassifier.isSqliteBusy(e)) {
+                    // E.g. "cannot start a transaction within a transaction": this connection is not in the state
+                    // it must be in, so it is not used again.
+                    outcome.connectionTrusted = false;
+                    throw translate(what, e);
+                }
+                waitBeforeRetry(what, "BEGIN IMMEDIATE", attempt, start, e);
+            }
+        }
+    }
+
+    private void sqliteCommit(Connection c, String what, Outcome outcome) {
+        long start = System.nanoTime();
+        for (int attempt = 1; ; attempt++) {
+            try (Statement s = c.createStatement()) {
+                s.execute("COMMIT");
+                return;
+            } catch (SQLException e) {
+                // A failed COMMIT did not commit: SQLite keeps the transaction open (busy, deferred constraints) or
+                // has rolled it back itself. Busy: wait for the readers that hold the lock, within the budget.
+                SqlErrorKind kind = SqlErrorClassifier.classify(Dialect.SQLITE, e);
+                RuntimeException failure;
+                if (kind == SqlErrorKind.BUSY) {
+                    try {
+                        waitBeforeRetry(what, "COMMIT", attempt, start, e);
+                        continue;
+                    } catch (RuntimeException budgetSpent) {
+                        failure = budgetSpent;
+                    }
+                } else if (kind == SqlErrorKind.OTHER) {
+                    // An I/O error while writing the commit may have left it durable: do not claim it failed.
+                    failure = errors.toException(SqlErrorKind.OUTCOME_UNKNOWN, what,
+                            "COMMIT failed with '" + SqlErrorClassifier.firstLine(e.getMessage())
+                                    + "'; the transaction may or may not have committed", e);
+                    outcome.connectionTrusted = false;
+                } else {
+                    failure = translate(what, e);
+                }
+                if (!sqliteRollback(c, failure)) {
+                    outcome.connectionTrusted = false;
+                }
+                throw failure;
+            }
+        }
+    }
+
+    /** Ends the open transaction. False when that failed and the connection's state is unknown. */
+    private static boolean sqliteRollback(Connection c, Throwable failure) {
+        try (Statement s = c.createStatement()) {
+            s.execute("ROLLBACK");
+            return true;
+        } catch (SQLException e) {
+            String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+            if (m.contains("no transaction is active")) {
+                return true; // SQLite already rolled it back (it does after some errors)
+            }
+            failure.addSuppressed(e);
+            return false;
+        }
+    }
+
+    /** Sleeps before retry {@code attempt} of {@code statement}, or throws BUSY when the budget is spent. */
+    private void waitBeforeRetry(String what, String statement, int attempt, long startNanos, SQLException busy) {
+        BusyRetry retry = sqlite.busyRetry();
+        long elapsed = System.nanoTime() - startNanos;
+        Duration sleep = retry.backoff(attempt);
+        if (elapsed + sleep.toNanos() > retry.budget().toNanos()) {
+            throw errors.toException(SqlErrorKind.BUSY, what, "the SQLite database stayed locked by another writer: "
+                    + statement + " was refused " + attempt + " time(s) over " + TimeUnit.NANOSECONDS.toMillis(elapsed)
+                    + " ms (each attempt waits up to " + BUSY_TIMEOUT_KEY + " = " + sqlite.busyTimeout().toMillis()
+                    + " ms; retries stop after " + BUSY_RETRY_BUDGET_KEY + " = " + retry.budget().toMillis() + " ms)", busy);
+        }
+        try {
+            Thread.sleep(sleep.toMillis(), (int) (sleep.toNanos() % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw errors.toException(SqlErrorKind.BUSY, what, "interrupted while waiting for the SQLite write lock", busy);
+        }
+    }
+
+    // ---------------------------------------------------------------- Postgres: JDBC transactions
+
+    private <T> T jdbcTransaction(Connection c, String what, SqlWork<T> work, Outcome outcome) {
+        try {
+            c.setAutoCommit(false);
+        } catch (SQLException e) {
+            outcome.connectionTrusted = false;
+            throw translate(what, e);
+        }
+        try {
+            T result;
+            try {
+                result = work.run(c);
+            } catch (SQLException e) {
+                outcome.connectionTrusted = jdbcRollback(c, e);
+                throw translate(what, e);
+            } catch (RuntimeException | Error e) {
+                outcome.connectionTrusted = jdbcRollback(c, e);
+                throw e;
+            }
+            try {
+                c.commit();
+            } catch (SQLException e) {
+                SqlErrorKind kind = SqlErrorClassifier.classify(dialect, e);
+                if (kind == SqlErrorKind.UNAVAILABLE) {
+                    outcome.connectionTrusted = false;
+                    throw errors.toException(SqlErrorKind.OUTCOME_UNKNOWN, what, "the connection failed during COMMIT ("
+                            + SqlErrorClassifier.firstLine(e.getMessage()) + "); the transaction may or may not have committed", e);
+                }
+                // The server refused the commit (e.g. a serialization failure): it rolled the transaction back.
+                outcome.connectionTrusted = jdbcRollback(c, e);
+                throw translate(what, e);
+            }
+            return result;
+        } finally {
+            if (outcome.connectionTrusted) {
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException e) {
+                    outcome.connectionTrusted = false;
+                }
+            }
+        }
+    }
+
+    private static boolean jdbcRollback(Connection c, Throwable failure) {
+        try {
+            c.rollback();
+            return true;
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+            return false;
+        }
+    }
+
+    /** A raw pooled connection, for tests and tools; the caller closes it. */
     public Connection connection() throws SQLException {
         checkOpen();
         return pool.getConnection();
@@ -211,7 +482,7 @@ public final class Database implements AutoCloseable {
 
     private void checkOpen() {
         if (closed.get()) {
-            throw new MetadataException("metadata database " + location + " is closed");
+            throw errors.toException(SqlErrorKind.UNAVAILABLE, "use " + location, "the database was closed", null);
         }
     }
 

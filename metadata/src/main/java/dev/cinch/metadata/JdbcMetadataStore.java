@@ -13,26 +13,26 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * {@link MetadataStore} over JDBC, for both dialects. Dialect differences live in the migrations and in
- * {@link Columns}; the statements here are shared, with bound parameters only.
+ * {@link MetadataStore} over JDBC, for both dialects. Dialect differences live in the migrations, in {@link Columns}
+ * and in the few statements that must differ (claims, label matching); every value is a bound parameter.
+ *
+ * <p>Work that is slow or loads classes for the first time (bcrypt, JSON, encryption) is done before a write
+ * transaction starts, so a transaction holds SQLite's write lock only for its statements.
  */
 public final class JdbcMetadataStore implements MetadataStore {
-    /** Raw token form: {@code cinch_} + id ({@code tok_} + 16 of [a-z0-9]) + {@code _} + 43 base64url chars (32 bytes). */
-    static final Pattern RAW_TOKEN = Pattern.compile("cinch_(tok_[a-z0-9]{16})_([A-Za-z0-9_-]{43})");
     static final String LOCAL_FORGE = "local";
     static final String LOCAL_OWNER = "local";
     static final String LOCAL_REPO = "cli";
+    /** The placeholder repo of jobs the CLI registers; the queue never hands those out. */
+    static final String LOCAL_REPO_ID = "r_local_cli";
     private static final String TERMINAL_IN = "('success', 'failure', 'error', 'cancelled')";
     private static final String ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
     private static final int MAX_LOG_ROWS = 10_000;
@@ -41,24 +41,43 @@ public final class JdbcMetadataStore implements MetadataStore {
     private final Dialect dialect;
     private final Columns cols;
     private final SecretCipher cipher;
-    private final TokenHasher hasher;
+    private final JobEnv env;
+    private final JobRows jobs;
+    private final WorkerRows workers;
+    private final JdbcTokens tokens;
+    private final JdbcJobQueue queue;
+    private final KeyRotation rotation;
     private final Clock clock;
     private final SecureRandom random;
+
+    /** With default settings and the given bcrypt cost; see {@link #JdbcMetadataStore(Database, EncryptionKeys, StoreSettings, Clock)}. */
+    public JdbcMetadataStore(Database db, EncryptionKeys keys, int bcryptCost, Clock clock) {
+        this(db, keys, StoreSettings.withBcryptCost(bcryptCost), clock);
+    }
 
     /**
      * @param db the database; the store owns it from now on and closes it in {@link #close()}
      * @param keys encryption keys for secret columns
-     * @param bcryptCost cost of token hashes
-     * @param clock time source (tests move it to exercise expiry and retention)
+     * @param settings bcrypt cost, token cache, queue policy
+     * @param clock time source (tests move it to exercise expiry, leases and retention)
      */
-    public JdbcMetadataStore(Database db, EncryptionKeys keys, int bcryptCost, Clock clock) {
+    public JdbcMetadataStore(Database db, EncryptionKeys keys, StoreSettings settings, Clock clock) {
         this.db = db;
         this.dialect = db.dialect();
         this.random = new SecureRandom();
         this.cipher = new SecretCipher(keys, random);
         this.cols = new Columns(dialect, cipher);
-        this.hasher = new TokenHasher(bcryptCost, random);
+        this.env = new JobEnv(cipher);
+        this.jobs = new JobRows(cols, env);
+        this.workers = new WorkerRows(cols);
+        this.tokens = new JdbcTokens(db, cols, new TokenHasher(settings.bcryptCost(), random), settings.tokenCacheTtl(), clock, random);
+        this.queue = new JdbcJobQueue(db, cols, jobs, settings.queue(), clock);
+        this.rotation = new KeyRotation(db, cols, cipher, env);
         this.clock = clock;
+        // Jackson initialises itself on first use (tens of milliseconds in a cold process): here, not inside the
+        // first write transaction.
+        Labels.toJson(List.of());
+        env.encode(Map.of(), "j_warmup", "r_warmup", 0);
     }
 
     private Instant now() {
@@ -82,18 +101,32 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     // ------------------------------------------------------------------ jobs
 
+    /** A job row ready to insert: id decided, environment encoded (and encrypted), labels as JSON. */
+    private record PreparedJob(JobId id, NewJob job, String envJson, String labelsJson) {
+        @Override
+        public String toString() {
+            return "PreparedJob[" + id + "]";
+        }
+    }
+
+    private PreparedJob prepareJob(NewJob job) {
+        JobId id = checkNewJob(job);
+        return new PreparedJob(id, job, env.encode(job.env(), id.value(), job.repoId(), 1), Labels.toJson(job.labels()));
+    }
+
     @Override
     public Job createJob(NewJob job) {
-        JobId id = checkNewJob(job);
-        return db.inTransaction("create job " + id, c -> {
-            insertJob(c, id, job, now(), false);
-            return loadJob(c, id).orElseThrow();
+        PreparedJob p = prepareJob(job);
+        return db.inTransaction("create job " + p.id(), c -> {
+            insertJob(c, p, now(), false);
+            return jobs.load(c, p.id()).orElseThrow();
         });
     }
 
     @Override
     public Job createJobWithLogs(NewJob job, List<LogChunk> chunks) {
-        JobId id = checkNewJob(job);
+        PreparedJob p = prepareJob(job);
+        JobId id = p.id();
         // Every seq at most its position, plus the table's UNIQUE(job_id, chunk_seq), leaves exactly 0..n-1:
         // a gap fails here before anything is written, a duplicate fails in the database and rolls the job back.
         for (int i = 0; i < chunks.size(); i++) {
@@ -103,7 +136,7 @@ public final class JdbcMetadataStore implements MetadataStore {
             }
         }
         return db.inTransaction("create job " + id + " with " + chunks.size() + " log chunks", c -> {
-            insertJob(c, id, job, now(), false);
+            insertJob(c, p, now(), false);
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO job_logs (job_id, chunk_seq, stream, data, timestamp) VALUES (?, ?, ?, ?, ?)")) {
                 for (LogChunk chunk : chunks) {
@@ -116,7 +149,7 @@ public final class JdbcMetadataStore implements MetadataStore {
                 }
                 ps.executeBatch();
             }
-            return loadJob(c, id).orElseThrow();
+            return jobs.load(c, id).orElseThrow();
         });
     }
 
@@ -151,8 +184,12 @@ public final class JdbcMetadataStore implements MetadataStore {
         Strings.text("triggered by", job.triggeredBy());
         Strings.text("trigger user", job.triggerUser());
         Strings.textMap("env", job.env());
+        Strings.textList("labels", job.labels());
         if (job.timeoutSec() != null && (job.timeoutSec() < 1 || job.timeoutSec() > 7 * 24 * 3600)) {
             throw new InvalidInputException("timeout", "must be between 1 second and 7 days, got " + job.timeoutSec());
+        }
+        if (job.maxAttempts() != null && (job.maxAttempts() < 1 || job.maxAttempts() > 100)) {
+            throw new InvalidInputException("max attempts", "must be between 1 and 100, got " + job.maxAttempts());
         }
         if (job.prNumber() != null && !job.isPr()) {
             throw new InvalidInputException("pr number", "is set on a job that is not a pull request");
@@ -161,12 +198,14 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     /** Inserts a job; with {@code ifAbsent}, an existing id is left alone and false returned. */
-    private boolean insertJob(Connection c, JobId id, NewJob job, Instant now, boolean ifAbsent) throws SQLException {
+    private boolean insertJob(Connection c, PreparedJob p, Instant now, boolean ifAbsent) throws SQLException {
+        NewJob job = p.job();
         String sql = "INSERT INTO jobs (id, repo_id, worker_id, commit_sha, branch, is_pr, pr_number, command, timeout_sec, "
-                + "env_json, status, created_at, triggered_by, trigger_user) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, "
-                + cols.json() + ", 'pending', ?, ?, ?)" + (ifAbsent ? " ON CONFLICT (id) DO NOTHING" : "");
+                + "env_json, status, created_at, triggered_by, trigger_user, labels, max_attempts, secret_version) "
+                + "VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, " + cols.json() + ", 'pending', ?, ?, ?, " + cols.json() + ", ?, 1)"
+                + (ifAbsent ? " ON CONFLICT (id) DO NOTHING" : "");
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, id.value());
+            ps.setString(1, p.id().value());
             ps.setString(2, job.repoId());
             ps.setString(3, job.commitSha());
             ps.setString(4, job.branch());
@@ -174,36 +213,19 @@ public final class JdbcMetadataStore implements MetadataStore {
             cols.setNullableInt(ps, 6, job.prNumber());
             ps.setString(7, job.command());
             ps.setInt(8, job.timeoutSec() == null ? NewJob.DEFAULT_TIMEOUT_SEC : job.timeoutSec());
-            ps.setString(9, Labels.mapToJson(job.env()));
+            ps.setString(9, p.envJson());
             cols.setInstant(ps, 10, now);
             ps.setString(11, job.triggeredBy());
             ps.setString(12, job.triggerUser());
+            ps.setString(13, p.labelsJson());
+            ps.setInt(14, job.maxAttempts() == null ? NewJob.DEFAULT_MAX_ATTEMPTS : job.maxAttempts());
             return ps.executeUpdate() == 1;
         }
     }
 
-    private Optional<Job> loadJob(Connection c, JobId id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + JobQuery.COLUMNS + " FROM jobs WHERE id = ?")) {
-            ps.setString(1, id.value());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(job(rs)) : Optional.empty();
-            }
-        }
-    }
-
-    private Job job(ResultSet rs) throws SQLException {
-        return new Job(JobId.of(rs.getString("id")), rs.getString("repo_id"), rs.getString("worker_id"),
-                rs.getString("commit_sha"), rs.getString("branch"), rs.getBoolean("is_pr"),
-                Columns.getNullableInt(rs, "pr_number"), rs.getString("command"), rs.getInt("timeout_sec"),
-                Labels.mapFromJson("jobs.env_json", rs.getString("env_json")), JobStatus.parse(rs.getString("status")),
-                Columns.getNullableInt(rs, "exit_code"), rs.getString("error_msg"), cols.getInstant(rs, "created_at"),
-                cols.getInstant(rs, "started_at"), cols.getInstant(rs, "finished_at"), rs.getString("triggered_by"),
-                rs.getString("trigger_user"));
-    }
-
     @Override
     public Optional<Job> findJob(JobId id) {
-        return db.read("get job " + id, c -> loadJob(c, id));
+        return db.read("get job " + id, c -> jobs.load(c, id));
     }
 
     @Override
@@ -236,7 +258,8 @@ public final class JdbcMetadataStore implements MetadataStore {
             Instant now = now();
             String sql = to == JobStatus.RUNNING
                     ? "UPDATE jobs SET status = ?, started_at = ?, worker_id = COALESCE(?, worker_id) WHERE id = ? AND status = ?"
-                    : "UPDATE jobs SET status = ?, finished_at = ?, exit_code = ?, error_msg = ? WHERE id = ? AND status = ?";
+                    : "UPDATE jobs SET status = ?, finished_at = ?, exit_code = ?, error_msg = ?, lease_expires_at = NULL "
+                    + "WHERE id = ? AND status = ?";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
                 ps.setString(i++, to.wireName());
@@ -253,7 +276,7 @@ public final class JdbcMetadataStore implements MetadataStore {
                     throw new MetadataException("job " + id + ": status changed concurrently; retry");
                 }
             }
-            return loadJob(c, id).orElseThrow();
+            return jobs.load(c, id).orElseThrow();
         });
     }
 
@@ -262,19 +285,19 @@ public final class JdbcMetadataStore implements MetadataStore {
         JobQuery q = JobQuery.build(filter, cursor, limit);
         return db.read("list jobs", c -> {
             try (PreparedStatement ps = prepare(c, q)) {
-                List<Job> jobs = new ArrayList<>();
+                List<Job> page = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        jobs.add(job(rs));
+                        page.add(jobs.map(rs));
                     }
                 }
                 String next = null;
-                if (jobs.size() > limit) {
-                    jobs = jobs.subList(0, limit);
-                    Job last = jobs.get(limit - 1);
+                if (page.size() > limit) {
+                    page = page.subList(0, limit);
+                    Job last = page.get(limit - 1);
                     next = new JobQuery.Cursor(last.createdAt(), last.id()).format();
                 }
-                return new Page<>(jobs, next);
+                return new Page<>(page, next);
             }
         });
     }
@@ -318,15 +341,23 @@ public final class JdbcMetadataStore implements MetadataStore {
     @Override
     public EnsuredJob ensureJob(JobId id, String command) {
         Strings.text("command", command);
+        // The common case for `append` (the job exists) is a read: no write lock.
+        Optional<Job> known = findJob(id);
+        if (known.isPresent()) {
+            return new EnsuredJob(known.get(), false);
+        }
+        NewJob placeholder = new NewJob(id, LOCAL_REPO_ID, "unknown", "local", false, null, command == null ? "" : command,
+                null, Map.of(), "cli", null);
+        PreparedJob p = prepareJob(placeholder);
         return db.inTransaction("ensure job " + id, c -> {
-            Optional<Job> existing = loadJob(c, id);
+            Optional<Job> existing = jobs.load(c, id);
             if (existing.isPresent()) {
                 return new EnsuredJob(existing.get(), false);
             }
             Instant now = now();
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO repos (id, forge_type, owner, name, clone_url, "
                     + "html_url, private, created_at, updated_at) VALUES (?, ?, ?, ?, '', '', ?, ?, ?) ON CONFLICT DO NOTHING")) {
-                ps.setString(1, "r_local_cli");
+                ps.setString(1, LOCAL_REPO_ID);
                 ps.setString(2, LOCAL_FORGE);
                 ps.setString(3, LOCAL_OWNER);
                 ps.setString(4, LOCAL_REPO);
@@ -335,20 +366,8 @@ public final class JdbcMetadataStore implements MetadataStore {
                 cols.setInstant(ps, 7, now);
                 ps.executeUpdate();
             }
-            String repoId;
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM repos WHERE forge_type = ? AND owner = ? AND name = ?")) {
-                ps.setString(1, LOCAL_FORGE);
-                ps.setString(2, LOCAL_OWNER);
-                ps.setString(3, LOCAL_REPO);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    repoId = rs.getString(1);
-                }
-            }
-            NewJob job = new NewJob(id, repoId, "unknown", "local", false, null, command == null ? "" : command,
-                    null, Map.of(), "cli", null);
-            boolean created = insertJob(c, id, job, now, true);
-            return new EnsuredJob(loadJob(c, id).orElseThrow(), created);
+            boolean created = insertJob(c, p, now, true);
+            return new EnsuredJob(jobs.load(c, id).orElseThrow(), created);
         });
     }
 
@@ -357,49 +376,29 @@ public final class JdbcMetadataStore implements MetadataStore {
     @Override
     public CreatedWorker createWorker(NewWorker worker) {
         Strings.required("worker name", worker.name());
-        List<String> labels = Strings.textList("labels", worker.labels());
+        String labels = Labels.toJson(Strings.textList("labels", worker.labels()));
         String id = randomId("w_");
-        String tokenId = randomId("tok_");
-        String secret = newSecret();
-        String hash = hasher.hash(secret);
+        JdbcTokens.Prepared token = tokens.prepare(new NewToken("worker " + worker.name(), TokenType.WORKER, id, List.of(), null));
         Instant now = now();
         return db.inTransaction("create worker " + id, c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO workers (id, name, token_hash, labels, status, "
-                    + "created_at, updated_at) VALUES (?, ?, ?, " + cols.json() + ", 'offline', ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO workers (id, name, labels, status, created_at, "
+                    + "updated_at) VALUES (?, ?, " + cols.json() + ", 'offline', ?, ?)")) {
                 ps.setString(1, id);
                 ps.setString(2, worker.name());
-                ps.setString(3, hash);
-                ps.setString(4, Labels.toJson(labels));
+                ps.setString(3, labels);
+                cols.setInstant(ps, 4, now);
                 cols.setInstant(ps, 5, now);
-                cols.setInstant(ps, 6, now);
                 ps.executeUpdate();
             }
-            insertToken(c, tokenId, hash, new NewToken("worker " + worker.name(), TokenType.WORKER, id, List.of(), null), now);
-            return new CreatedWorker(loadWorker(c, id).orElseThrow(), tokenId, rawToken(tokenId, secret));
+            tokens.insert(c, token, now);
+            return new CreatedWorker(workers.load(c, id).orElseThrow(), token.id(), JdbcTokens.rawToken(token.id(), token.secret()));
         });
-    }
-
-    private static final String WORKER_COLUMNS = "id, name, labels, last_seen, status, created_at, updated_at";
-
-    private Optional<Worker> loadWorker(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + WORKER_COLUMNS + " FROM workers WHERE id = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(worker(rs)) : Optional.empty();
-            }
-        }
-    }
-
-    private Worker worker(ResultSet rs) throws SQLException {
-        return new Worker(rs.getString("id"), rs.getString("name"), Labels.listFromJson("workers.labels", rs.getString("labels")),
-                cols.getInstant(rs, "last_seen"), WorkerStatus.parse(rs.getString("status")),
-                cols.getInstant(rs, "created_at"), cols.getInstant(rs, "updated_at"));
     }
 
     @Override
     public Optional<Worker> findWorker(String id) {
         Strings.text("worker", id);
-        return db.read("get worker " + id, c -> loadWorker(c, id));
+        return db.read("get worker " + id, c -> workers.load(c, id));
     }
 
     @Override
@@ -425,13 +424,13 @@ public final class JdbcMetadataStore implements MetadataStore {
                     throw new NotFoundException("worker", id);
                 }
             }
-            return loadWorker(c, id).orElseThrow();
+            return workers.load(c, id).orElseThrow();
         });
     }
 
     @Override
     public List<Worker> listWorkers() {
-        return db.read("list workers", c -> queryWorkers(c, "SELECT " + WORKER_COLUMNS + " FROM workers ORDER BY name, id", null));
+        return db.read("list workers", c -> queryWorkers(c, "SELECT " + WorkerRows.COLUMNS + " FROM workers ORDER BY name, id", null));
     }
 
     @Override
@@ -439,8 +438,8 @@ public final class JdbcMetadataStore implements MetadataStore {
         Strings.required("label", label);
         // SQLite: json_each walks the array; Postgres: JSONB containment, served by the GIN index.
         String sql = dialect == Dialect.POSTGRES
-                ? "SELECT " + WORKER_COLUMNS + " FROM workers WHERE labels @> CAST(? AS jsonb) ORDER BY name, id"
-                : "SELECT " + WORKER_COLUMNS + " FROM workers WHERE EXISTS "
+                ? "SELECT " + WorkerRows.COLUMNS + " FROM workers WHERE labels @> CAST(? AS jsonb) ORDER BY name, id"
+                : "SELECT " + WorkerRows.COLUMNS + " FROM workers WHERE EXISTS "
                 + "(SELECT 1 FROM json_each(workers.labels) WHERE json_each.value = ?) ORDER BY name, id";
         String param = dialect == Dialect.POSTGRES ? Labels.toJson(List.of(label)) : label;
         return db.read("list workers with label", c -> queryWorkers(c, sql, param));
@@ -454,17 +453,44 @@ public final class JdbcMetadataStore implements MetadataStore {
             List<Worker> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(worker(rs));
+                    out.add(workers.map(rs));
                 }
             }
             return out;
         }
     }
 
+    // ------------------------------------------------------------------ job queue
+
+    @Override
+    public Optional<ClaimedJob> claimNextJob(String workerId, List<String> labels) {
+        return queue.claimNext(workerId, labels);
+    }
+
+    @Override
+    public Lease heartbeat(Lease lease) {
+        return queue.heartbeat(lease);
+    }
+
+    @Override
+    public Job completeJob(Lease lease, JobStatusUpdate update) {
+        return queue.complete(lease, update);
+    }
+
+    @Override
+    public Worker workerHeartbeat(String workerId) {
+        return queue.workerHeartbeat(workerId, workers);
+    }
+
+    @Override
+    public SweepReport sweep() {
+        return queue.sweep();
+    }
+
     // ------------------------------------------------------------------ repos
 
     private static final String REPO_COLUMNS = "id, forge_type, owner, name, clone_url, html_url, private, webhook_secret, "
-            + "forge_token, created_at, updated_at";
+            + "forge_token, created_at, updated_at, secret_version";
 
     @Override
     public Repo createRepo(NewRepo repo) {
@@ -479,7 +505,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         Instant now = now();
         return db.inTransaction("create repo " + repo.forgeType() + "/" + repo.owner() + "/" + repo.name(), c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO repos (" + REPO_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
                 ps.setString(1, id);
                 ps.setString(2, repo.forgeType());
                 ps.setString(3, repo.owner());
@@ -487,14 +513,18 @@ public final class JdbcMetadataStore implements MetadataStore {
                 ps.setString(5, repo.cloneUrl());
                 ps.setString(6, repo.htmlUrl() == null ? "" : repo.htmlUrl());
                 cols.setBoolean(ps, 7, repo.isPrivate());
-                cols.setSecret(ps, 8, "repos.webhook_secret", id, repo.webhookSecret());
-                cols.setSecret(ps, 9, "repos.forge_token", id, repo.forgeToken());
+                cols.setSecret(ps, 8, repoBinding("webhook_secret", id, 1, repo), repo.webhookSecret());
+                cols.setSecret(ps, 9, repoBinding("forge_token", id, 1, repo), repo.forgeToken());
                 cols.setInstant(ps, 10, now);
                 cols.setInstant(ps, 11, now);
                 ps.executeUpdate();
             }
             return loadRepo(c, "id = ?", id).orElseThrow();
         });
+    }
+
+    private static SecretBinding repoBinding(String column, String id, long version, NewRepo repo) {
+        return SecretColumns.repo(column, id, version, repo.forgeType(), repo.owner(), repo.name(), repo.cloneUrl());
     }
 
     private static void checkSecret(String field, Secret secret) {
@@ -512,11 +542,10 @@ public final class JdbcMetadataStore implements MetadataStore {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                String id = rs.getString("id");
-                return Optional.of(new Repo(id, rs.getString("forge_type"), rs.getString("owner"), rs.getString("name"),
-                        rs.getString("clone_url"), rs.getString("html_url"), rs.getBoolean("private"),
-                        cols.getSecret(rs, "webhook_secret", "repos.webhook_secret", id),
-                        cols.getSecret(rs, "forge_token", "repos.forge_token", id),
+                return Optional.of(new Repo(rs.getString("id"), rs.getString("forge_type"), rs.getString("owner"),
+                        rs.getString("name"), rs.getString("clone_url"), rs.getString("html_url"), rs.getBoolean("private"),
+                        cols.getSecret(rs, "webhook_secret", SecretColumns.repo("webhook_secret", rs)),
+                        cols.getSecret(rs, "forge_token", SecretColumns.repo("forge_token", rs)),
                         cols.getInstant(rs, "created_at"), cols.getInstant(rs, "updated_at")));
             }
         }
@@ -547,14 +576,32 @@ public final class JdbcMetadataStore implements MetadataStore {
         checkSecret("webhook secret", webhookSecret);
         checkSecret("forge token", forgeToken);
         return db.inTransaction("update secrets of repo " + id, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE repos SET webhook_secret = ?, forge_token = ?, updated_at = ? WHERE id = ?")) {
-                cols.setSecret(ps, 1, "repos.webhook_secret", id, webhookSecret);
-                cols.setSecret(ps, 2, "repos.forge_token", id, forgeToken);
-                cols.setInstant(ps, 3, now());
-                ps.setString(4, id);
-                if (ps.executeUpdate() == 0) {
-                    throw new NotFoundException("repo", id);
+            // The new values are bound to the row as it is now, at the next secret version.
+            SecretBinding webhook;
+            SecretBinding token;
+            long version;
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + SecretColumns.REPO_SCOPE_COLUMNS + " FROM repos WHERE id = ?"
+                    + (dialect == Dialect.POSTGRES ? " FOR UPDATE" : ""))) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new NotFoundException("repo", id);
+                    }
+                    version = rs.getLong("secret_version");
+                    webhook = SecretColumns.repo("webhook_secret", rs).atVersion(version + 1);
+                    token = SecretColumns.repo("forge_token", rs).atVersion(version + 1);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE repos SET webhook_secret = ?, forge_token = ?, "
+                    + "secret_version = ?, updated_at = ? WHERE id = ? AND secret_version = ?")) {
+                cols.setSecret(ps, 1, webhook, webhookSecret);
+                cols.setSecret(ps, 2, token, forgeToken);
+                ps.setLong(3, version + 1);
+                cols.setInstant(ps, 4, now());
+                ps.setString(5, id);
+                ps.setLong(6, version);
+                if (ps.executeUpdate() != 1) {
+                    throw new MetadataException("repo " + id + ": its secrets changed concurrently; retry");
                 }
             }
             return loadRepo(c, "id = ?", id).orElseThrow();
@@ -564,7 +611,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     // ------------------------------------------------------------------ forge credentials
 
     private static final String CRED_COLUMNS = "id, forge_type, cred_type, app_id, private_key, access_token, refresh_token, "
-            + "expires_at, owner, created_at, updated_at";
+            + "expires_at, owner, created_at, updated_at, secret_version";
 
     private static void checkCredential(NewForgeCredential cred) {
         Strings.required("forge type", cred.forgeType());
@@ -585,9 +632,9 @@ public final class JdbcMetadataStore implements MetadataStore {
         Instant now = now();
         return db.inTransaction("create forge credential", c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO forge_credentials (" + CRED_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
                 ps.setString(1, id);
-                bindCredential(ps, 2, id, cred);
+                bindCredential(ps, 2, id, 1, cred);
                 cols.setInstant(ps, 10, now);
                 cols.setInstant(ps, 11, now);
                 ps.executeUpdate();
@@ -596,14 +643,15 @@ public final class JdbcMetadataStore implements MetadataStore {
         });
     }
 
-    /** Binds forge_type .. owner (8 parameters) from {@code first}. */
-    private void bindCredential(PreparedStatement ps, int first, String id, NewForgeCredential cred) throws SQLException {
+    /** Binds forge_type .. owner (8 parameters) from {@code first}, secrets bound to {@code version}. */
+    private void bindCredential(PreparedStatement ps, int first, String id, long version, NewForgeCredential cred)
+            throws SQLException {
         ps.setString(first, cred.forgeType());
         ps.setString(first + 1, cred.credType().wireName());
         ps.setString(first + 2, cred.appId());
-        cols.setSecret(ps, first + 3, "forge_credentials.private_key", id, cred.privateKey());
-        cols.setSecret(ps, first + 4, "forge_credentials.access_token", id, cred.accessToken());
-        cols.setSecret(ps, first + 5, "forge_credentials.refresh_token", id, cred.refreshToken());
+        cols.setSecret(ps, first + 3, SecretColumns.credential("private_key", id, version, cred), cred.privateKey());
+        cols.setSecret(ps, first + 4, SecretColumns.credential("access_token", id, version, cred), cred.accessToken());
+        cols.setSecret(ps, first + 5, SecretColumns.credential("refresh_token", id, version, cred), cred.refreshToken());
         cols.setInstant(ps, first + 6, cred.expiresAt());
         ps.setString(first + 7, cred.owner());
     }
@@ -617,12 +665,11 @@ public final class JdbcMetadataStore implements MetadataStore {
             List<ForgeCredential> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String id = rs.getString("id");
-                    out.add(new ForgeCredential(id, rs.getString("forge_type"),
+                    out.add(new ForgeCredential(rs.getString("id"), rs.getString("forge_type"),
                             ForgeCredentialType.parse(rs.getString("cred_type")), rs.getString("app_id"),
-                            cols.getSecret(rs, "private_key", "forge_credentials.private_key", id),
-                            cols.getSecret(rs, "access_token", "forge_credentials.access_token", id),
-                            cols.getSecret(rs, "refresh_token", "forge_credentials.refresh_token", id),
+                            cols.getSecret(rs, "private_key", SecretColumns.credential("private_key", rs)),
+                            cols.getSecret(rs, "access_token", SecretColumns.credential("access_token", rs)),
+                            cols.getSecret(rs, "refresh_token", SecretColumns.credential("refresh_token", rs)),
                             cols.getInstant(rs, "expires_at"), rs.getString("owner"),
                             cols.getInstant(rs, "created_at"), cols.getInstant(rs, "updated_at")));
                 }
@@ -651,14 +698,27 @@ public final class JdbcMetadataStore implements MetadataStore {
         Strings.text("forge credential", id);
         checkCredential(cred);
         return db.inTransaction("update forge credential " + id, c -> {
+            long version;
+            try (PreparedStatement ps = c.prepareStatement("SELECT secret_version FROM forge_credentials WHERE id = ?"
+                    + (dialect == Dialect.POSTGRES ? " FOR UPDATE" : ""))) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new NotFoundException("forge credential", id);
+                    }
+                    version = rs.getLong(1);
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement("UPDATE forge_credentials SET forge_type = ?, cred_type = ?, "
                     + "app_id = ?, private_key = ?, access_token = ?, refresh_token = ?, expires_at = ?, owner = ?, "
-                    + "updated_at = ? WHERE id = ?")) {
-                bindCredential(ps, 1, id, cred);
+                    + "updated_at = ?, secret_version = ? WHERE id = ? AND secret_version = ?")) {
+                bindCredential(ps, 1, id, version + 1, cred);
                 cols.setInstant(ps, 9, now());
-                ps.setString(10, id);
-                if (ps.executeUpdate() == 0) {
-                    throw new NotFoundException("forge credential", id);
+                ps.setLong(10, version + 1);
+                ps.setString(11, id);
+                ps.setLong(12, version);
+                if (ps.executeUpdate() != 1) {
+                    throw new MetadataException("forge credential " + id + ": changed concurrently; retry");
                 }
             }
             return loadCredentials(c, "id = ?", id).get(0);
@@ -678,145 +738,34 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     // ------------------------------------------------------------------ tokens
 
-    private String newSecret() {
-        byte[] b = new byte[32];
-        random.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
-
-    private static String rawToken(String id, String secret) {
-        return "cinch_" + id + "_" + secret;
-    }
-
     @Override
     public CreatedToken createToken(NewToken token) {
-        Strings.required("token name", token.name());
-        if (token.type() == null) {
-            throw new InvalidInputException("token type", "is required");
-        }
-        Strings.textList("scopes", token.scopes());
-        Strings.text("worker", token.workerId());
-        if ((token.type() == TokenType.WORKER) != (token.workerId() != null)) {
-            throw new InvalidInputException("worker", token.type() == TokenType.WORKER
-                    ? "is required for a worker token" : "may only be set on a worker token");
-        }
-        String id = randomId("tok_");
-        String secret = newSecret();
-        String hash = hasher.hash(secret);
-        Instant now = now();
-        return db.inTransaction("create token " + id, c -> {
-            insertToken(c, id, hash, token, now);
-            return new CreatedToken(loadToken(c, id).orElseThrow().token(), rawToken(id, secret));
-        });
-    }
-
-    private void insertToken(Connection c, String id, String hash, NewToken token, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO tokens (id, name, token_hash, type, worker_id, scopes, "
-                + "expires_at, created_at) VALUES (?, ?, ?, ?, ?, " + cols.json() + ", ?, ?)")) {
-            ps.setString(1, id);
-            ps.setString(2, token.name());
-            ps.setString(3, hash);
-            ps.setString(4, token.type().wireName());
-            ps.setString(5, token.workerId());
-            ps.setString(6, Labels.toJson(token.scopes()));
-            cols.setInstant(ps, 7, token.expiresAt() == null ? null : token.expiresAt().truncatedTo(ChronoUnit.SECONDS));
-            cols.setInstant(ps, 8, now);
-            ps.executeUpdate();
-        }
-    }
-
-    private record TokenRow(Token token, String hash) {
-        @Override
-        public String toString() {
-            return "TokenRow[" + token + "]";
-        }
-    }
-
-    private static final String TOKEN_COLUMNS = "id, name, token_hash, type, worker_id, scopes, last_used, expires_at, "
-            + "created_at, revoked_at";
-
-    private Optional<TokenRow> loadToken(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE id = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new TokenRow(token(rs), rs.getString("token_hash"))) : Optional.empty();
-            }
-        }
-    }
-
-    private Token token(ResultSet rs) throws SQLException {
-        return new Token(rs.getString("id"), rs.getString("name"), TokenType.parse(rs.getString("type")),
-                rs.getString("worker_id"), Labels.listFromJson("tokens.scopes", rs.getString("scopes")),
-                cols.getInstant(rs, "last_used"), cols.getInstant(rs, "expires_at"), cols.getInstant(rs, "created_at"),
-                cols.getInstant(rs, "revoked_at"));
+        return tokens.create(token);
     }
 
     @Override
     public TokenValidation validateToken(String raw) {
-        Matcher m = raw == null ? null : RAW_TOKEN.matcher(raw.strip());
-        if (m == null || !m.matches()) {
-            hasher.verifyDummy(raw == null ? "" : raw.substring(0, Math.min(raw.length(), 64)));
-            return new TokenValidation(TokenValidation.Outcome.MALFORMED, null);
-        }
-        String id = m.group(1);
-        String secret = m.group(2);
-        Optional<TokenRow> row = db.read("validate token", c -> loadToken(c, id));
-        if (row.isEmpty()) {
-            hasher.verifyDummy(secret);
-            return new TokenValidation(TokenValidation.Outcome.UNKNOWN_OR_WRONG_SECRET, null);
-        }
-        if (!hasher.verify(secret, row.get().hash())) {
-            return new TokenValidation(TokenValidation.Outcome.UNKNOWN_OR_WRONG_SECRET, null);
-        }
-        Token t = row.get().token();
-        Instant now = now();
-        if (t.revokedAt() != null) {
-            return new TokenValidation(TokenValidation.Outcome.REVOKED, null);
-        }
-        if (t.expiresAt() != null && !now.isBefore(t.expiresAt())) {
-            return new TokenValidation(TokenValidation.Outcome.EXPIRED, null);
-        }
-        db.inTransaction("record use of token " + id, c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE tokens SET last_used = ? WHERE id = ?")) {
-                cols.setInstant(ps, 1, now);
-                ps.setString(2, id);
-                return ps.executeUpdate();
-            }
-        });
-        return new TokenValidation(TokenValidation.Outcome.VALID, new Token(t.id(), t.name(), t.type(), t.workerId(),
-                t.scopes(), now, t.expiresAt(), t.createdAt(), t.revokedAt()));
+        return tokens.validate(raw);
     }
 
     @Override
     public boolean revokeToken(String id) {
-        Strings.text("token", id);
-        return db.inTransaction("revoke token " + id, c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
-                cols.setInstant(ps, 1, now());
-                ps.setString(2, id);
-                if (ps.executeUpdate() == 1) {
-                    return true;
-                }
-            }
-            if (loadToken(c, id).isEmpty()) {
-                throw new NotFoundException("token", id);
-            }
-            return false;
-        });
+        return tokens.revoke(id);
     }
 
     @Override
     public List<Token> listTokens() {
-        return db.read("list tokens", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + TOKEN_COLUMNS + " FROM tokens ORDER BY created_at DESC, id");
-                 ResultSet rs = ps.executeQuery()) {
-                List<Token> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(token(rs));
-                }
-                return out;
-            }
-        });
+        return tokens.list();
+    }
+
+    /** Waits for the background writes of {@code last_used} handed off so far (tests). */
+    void awaitTokenUseWrites() {
+        tokens.awaitLastUsedWrites();
+    }
+
+    /** bcrypt verifications run so far: what refusing tokens cost (tests). */
+    long bcryptVerifications() {
+        return tokens.bcryptVerifications();
     }
 
     // ------------------------------------------------------------------ retention
@@ -912,89 +861,18 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     // ------------------------------------------------------------------ key rotation
 
-    private record SecretTable(String table, List<String> columns) {
-    }
-
-    private static final List<SecretTable> SECRET_TABLES = List.of(
-            new SecretTable("repos", List.of("webhook_secret", "forge_token")),
-            new SecretTable("forge_credentials", List.of("private_key", "access_token", "refresh_token")));
-
     @Override
     public KeyRotationReport rotateKeys() {
-        String current = cipher.keys().currentKeyId().orElseThrow(() -> new EncryptionException(
-                "cannot rotate keys: no encryption key is configured (set CINCH_ENCRYPTION_KEY to the new key and "
-                        + "CINCH_ENCRYPTION_OLD_KEYS to the previous ones)"));
-        int reencrypted = 0;
-        int alreadyCurrent = 0;
-        for (SecretTable t : SECRET_TABLES) {
-            String after = "";
-            while (true) {
-                String from = after;
-                RotationBatch batch = db.inTransaction("rotate keys of " + t.table(), c -> rotateBatch(c, t, from, current));
-                reencrypted += batch.reencrypted();
-                alreadyCurrent += batch.alreadyCurrent();
-                if (batch.rows() < ROTATION_BATCH) {
-                    break;
-                }
-                after = batch.lastId();
-            }
-        }
-        return new KeyRotationReport(current, reencrypted, alreadyCurrent);
+        return rotation.rotate();
     }
 
-    private static final int ROTATION_BATCH = 200;
-
-    private record RotationBatch(int rows, String lastId, int reencrypted, int alreadyCurrent) {
-    }
-
-    private record StoredSecret(String id, String column, byte[] envelope) {
-    }
-
-    /** Re-encrypts one page of rows (ids after {@code after}) under the current key, in the caller's transaction. */
-    private RotationBatch rotateBatch(Connection c, SecretTable t, String after, String currentKeyId) throws SQLException {
-        String select = "SELECT id, " + String.join(", ", t.columns()) + " FROM " + t.table()
-                + " WHERE id > ? ORDER BY id LIMIT " + ROTATION_BATCH + (dialect == Dialect.POSTGRES ? " FOR UPDATE" : "");
-        // Read the page first, then update: no statement runs while a cursor is open on the table.
-        List<StoredSecret> values = new ArrayList<>();
-        int rows = 0;
-        String lastId = after;
-        try (PreparedStatement ps = c.prepareStatement(select)) {
-            ps.setString(1, after);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows++;
-                    lastId = rs.getString("id");
-                    for (String col : t.columns()) {
-                        byte[] env = cols.getEnvelope(rs, col, t.table() + "." + col, lastId);
-                        if (env != null) {
-                            values.add(new StoredSecret(lastId, col, env));
-                        }
-                    }
-                }
-            }
-        }
-        int reencrypted = 0;
-        int alreadyCurrent = 0;
-        for (StoredSecret v : values) {
-            if (SecretCipher.keyIdOf(v.envelope()).equals(currentKeyId)) {
-                alreadyCurrent++;
-                continue;
-            }
-            String qualified = t.table() + "." + v.column();
-            Secret plain = cipher.decrypt(qualified, v.id(), v.envelope());
-            try (PreparedStatement up = c.prepareStatement("UPDATE " + t.table() + " SET " + v.column() + " = ? WHERE id = ?")) {
-                cols.setSecret(up, 1, qualified, v.id(), plain);
-                up.setString(2, v.id());
-                up.executeUpdate();
-            }
-            reencrypted++;
-        }
-        return new RotationBatch(rows, lastId, reencrypted, alreadyCurrent);
-    }
-
-    /** Closes the database pool this store owns. Idempotent. */
+    /** Writes pending token uses, then closes the database pool this store owns. Idempotent. */
     @Override
     public void close() {
-        db.close();
+        try {
+            tokens.close();
+        } finally {
+            db.close();
+        }
     }
 }

@@ -11,8 +11,7 @@ import java.util.List;
  * {@code (created_at, id)} descending. Package-private so tests can EXPLAIN exactly what the store runs.
  */
 final class JobQuery {
-    static final String COLUMNS = "id, repo_id, worker_id, commit_sha, branch, is_pr, pr_number, command, timeout_sec, "
-            + "env_json, status, exit_code, error_msg, created_at, started_at, finished_at, triggered_by, trigger_user";
+    static final String COLUMNS = JobRows.COLUMNS;
 
     /** A parameter to bind: strings, integers, booleans, instants. */
     record Param(Object value) {

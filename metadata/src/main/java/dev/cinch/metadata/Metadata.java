@@ -26,7 +26,7 @@ import java.util.List;
  * {@link #migrate()}.
  */
 public final class Metadata implements AutoCloseable {
-    public static final String BCRYPT_COST_KEY = "tokens.bcrypt-cost";
+    public static final String BCRYPT_COST_KEY = StoreSettings.BCRYPT_COST_KEY;
 
     private final Database db;
     private final Migrator migrator;
@@ -46,10 +46,10 @@ public final class Metadata implements AutoCloseable {
     public static Metadata open(CinchConfig config, Clock clock) {
         config.requireOnlyKnownKeys(new MetadataConfig());
         EncryptionKeys keys = EncryptionKeys.fromConfig(config);
-        int cost = config.getInt(BCRYPT_COST_KEY, TokenHasher.DEFAULT_COST, TokenHasher.MIN_COST, TokenHasher.MAX_COST);
+        StoreSettings settings = StoreSettings.fromConfig(config);
         Database db = Database.open(config);
         try {
-            return new Metadata(db, new JdbcMetadataStore(db, keys, cost, clock));
+            return new Metadata(db, new JdbcMetadataStore(db, keys, settings, clock));
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -58,7 +58,17 @@ public final class Metadata implements AutoCloseable {
 
     /** Wraps an opened database (tests, embedding); the returned object owns it. */
     public static Metadata of(Database db, EncryptionKeys keys, int bcryptCost, Clock clock) {
-        return new Metadata(db, new JdbcMetadataStore(db, keys, bcryptCost, clock));
+        return of(db, keys, StoreSettings.withBcryptCost(bcryptCost), clock);
+    }
+
+    /** Wraps an opened database with explicit settings (token cache, queue policy); the returned object owns it. */
+    public static Metadata of(Database db, EncryptionKeys keys, StoreSettings settings, Clock clock) {
+        try {
+            return new Metadata(db, new JdbcMetadataStore(db, keys, settings, clock));
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
     }
 
     /** Applies pending migrations; see {@link Migrator}. */

@@ -19,9 +19,11 @@ public final class MetadataConfig implements ConfigComponent {
             Database.POOL_SIZE_KEY,
             Database.CONNECT_TIMEOUT_KEY,
             Database.BUSY_TIMEOUT_KEY,
+            Database.BUSY_RETRY_BUDGET_KEY,
             EncryptionKeys.KEY,
             EncryptionKeys.OLD_KEYS,
-            Metadata.BCRYPT_COST_KEY);
+            Metadata.BCRYPT_COST_KEY,
+            StoreSettings.TOKEN_CACHE_TTL_KEY);
 
     /** The seed's names; the encryption ones would follow the rule anyway, and are listed so they stay documented. */
     public static final Map<String, String> ENV_NAMES = Map.of(

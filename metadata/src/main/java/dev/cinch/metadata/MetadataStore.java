@@ -13,7 +13,8 @@ import java.util.Optional;
  * <h2>Errors</h2>
  * Every method throws {@link MetadataException} subtypes only: {@link NotFoundException} for a missing row,
  * {@link InvalidInputException} for rejected input (checked before anything is written),
- * {@link InvalidTransitionException}, {@link DuplicateException}, {@link EncryptionException}. Every value reaches
+ * {@link InvalidTransitionException}, {@link DuplicateException}, {@link EncryptionException} (tampering:
+ * {@link SecretAuthenticationException}), {@link LeaseLostException}, {@link DatabaseBusyException}. Every value reaches
  * SQL as a bound parameter. Every multi-statement write runs in one transaction: all or nothing.
  *
  * <h2>Logs</h2>
@@ -86,6 +87,45 @@ public interface MetadataStore extends AutoCloseable {
     /** Workers carrying {@code label}, by name. */
     List<Worker> listWorkersWithLabel(String label);
 
+    // ---- job queue
+
+    /**
+     * Claims the oldest pending job whose required labels are all among {@code labels} (a job without labels suits
+     * every worker): it moves to running under this worker with {@code attempts + 1} and a lease of
+     * {@link QueuePolicy#lease()}. Safe with many workers and several server instances on one database: each job is
+     * claimed by one worker at a time. Marks the worker busy and seen.
+     *
+     * @return empty when nothing suits the worker
+     * @throws NotFoundException if there is no such worker
+     */
+    Optional<ClaimedJob> claimNextJob(String workerId, List<String> labels);
+
+    /**
+     * Extends a lease by {@link QueuePolicy#lease()} from now and marks the worker seen.
+     *
+     * @throws LeaseLostException when the job is no longer running under this worker and attempt
+     */
+    Lease heartbeat(Lease lease);
+
+    /**
+     * Finishes a claimed job with a terminal status, exit code and message.
+     *
+     * @throws LeaseLostException when the job is no longer running under this worker and attempt (it was requeued,
+     *     timed out or cancelled): nothing is written
+     */
+    Job completeJob(Lease lease, JobStatusUpdate update);
+
+    /** A worker's sign of life without a job: {@code last_seen} now, status online (busy while it holds a job). */
+    Worker workerHeartbeat(String workerId);
+
+    /**
+     * Enforces leases and timeouts: fails running jobs past {@code timeout_sec}; puts running jobs whose lease expired
+     * back to pending, or fails them when they used their last attempt; marks workers offline that were not seen for
+     * {@link QueuePolicy#workerOfflineAfter()}. Every server instance may call it periodically (e.g. every few
+     * seconds); on Postgres concurrent sweeps skip rather than queue.
+     */
+    SweepReport sweep();
+
     // ---- repos
 
     /** @throws DuplicateException if the forge, owner and name are taken */
@@ -120,13 +160,20 @@ public interface MetadataStore extends AutoCloseable {
     CreatedToken createToken(NewToken token);
 
     /**
-     * Checks a raw token: one bcrypt verification, against the row named by the token's id, or against a dummy hash
-     * when there is no such row (so an unknown id costs what a wrong secret costs). On success updates
-     * {@code last_used}.
+     * Checks a raw token; any input gives a typed result and nothing throws on bad input. Input not of the raw form is
+     * {@code MALFORMED} without a database read or bcrypt; an unknown id is {@code UNKNOWN} without bcrypt; otherwise
+     * one bcrypt verification, unless this token and secret were verified within {@code tokens.cache-ttl}. A valid
+     * use is recorded in {@code last_used} at most once a minute per token, in batches.
      */
     TokenValidation validateToken(String raw);
 
-    /** Marks a token revoked. @return false if it was already revoked; @throws NotFoundException if unknown */
+    /**
+     * Marks a token revoked; this process stops accepting it at once, other processes within their token cache time.
+     * A worker's token is its only credential: revoking it locks the worker out.
+     *
+     * @return false if it was already revoked
+     * @throws NotFoundException if unknown
+     */
     boolean revokeToken(String id);
 
     /** Every token, newest first, without hashes. */
@@ -148,8 +195,9 @@ public interface MetadataStore extends AutoCloseable {
     }
 
     /**
-     * Re-encrypts every secret column value that is not under the current key, in batches of transactions.
-     * Requires every key that wrote a stored value to be configured (current or old).
+     * Rewrites every secret not yet in format v2 under the current key (older key, or format v1 from before secrets
+     * were bound to their rows), and encrypts {@code jobs.env_json} values stored in plaintext, in batches of
+     * transactions. Requires every key that wrote a stored value to be configured (current or old).
      */
     KeyRotationReport rotateKeys();
 

@@ -143,8 +143,8 @@ public final class Migrator {
                 ps.execute();
             }
         }
-        // SQLite: the pool opens every transaction with BEGIN IMMEDIATE (see Database), so this transaction
-        // already holds the database's write lock; a second process waits in its own BEGIN IMMEDIATE.
+        // SQLite: Database begins every transaction with BEGIN IMMEDIATE, so this transaction already holds the
+        // database's write lock; a second process waits (and retries) in its own BEGIN IMMEDIATE.
     }
 
     private void createVersionTable(Connection c) throws SQLException {

@@ -2,6 +2,7 @@ package dev.cinch.metadata;
 
 import dev.cinch.logs.JobId;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -11,14 +12,24 @@ import java.util.TreeSet;
  *
  * @param id the job's id, or null to have one generated ({@code j_} + time-ordered hex + random)
  * @param timeoutSec null for the seed's default, 1800
+ * @param labels labels a worker must carry to claim the job; empty: any worker
+ * @param maxAttempts claims allowed (a claim whose lease expires counts); null for the default, 3
  */
 public record NewJob(JobId id, String repoId, String commitSha, String branch, boolean isPr, Integer prNumber,
                      String command, Integer timeoutSec, Map<String, String> env, String triggeredBy,
-                     String triggerUser) {
+                     String triggerUser, List<String> labels, Integer maxAttempts) {
     public static final int DEFAULT_TIMEOUT_SEC = 1800;
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
 
     public NewJob {
         env = env == null ? Map.of() : env;
+        labels = labels == null ? List.of() : labels;
+    }
+
+    /** Without labels, with the default number of attempts. */
+    public NewJob(JobId id, String repoId, String commitSha, String branch, boolean isPr, Integer prNumber,
+                  String command, Integer timeoutSec, Map<String, String> env, String triggeredBy, String triggerUser) {
+        this(id, repoId, commitSha, branch, isPr, prNumber, command, timeoutSec, env, triggeredBy, triggerUser, null, null);
     }
 
     /** A job on a branch, triggered manually, with defaults for everything else. */
@@ -28,29 +39,43 @@ public record NewJob(JobId id, String repoId, String commitSha, String branch, b
 
     public NewJob withId(JobId newId) {
         return new NewJob(Objects.requireNonNull(newId), repoId, commitSha, branch, isPr, prNumber, command, timeoutSec,
-                env, triggeredBy, triggerUser);
+                env, triggeredBy, triggerUser, labels, maxAttempts);
     }
 
     public NewJob withPullRequest(int number) {
-        return new NewJob(id, repoId, commitSha, branch, true, number, command, timeoutSec, env, triggeredBy, triggerUser);
+        return new NewJob(id, repoId, commitSha, branch, true, number, command, timeoutSec, env, triggeredBy, triggerUser,
+                labels, maxAttempts);
     }
 
     public NewJob withEnv(Map<String, String> newEnv) {
         return new NewJob(id, repoId, commitSha, branch, isPr, prNumber, command, timeoutSec, newEnv, triggeredBy,
-                triggerUser);
+                triggerUser, labels, maxAttempts);
     }
 
     public NewJob withTimeoutSec(int seconds) {
-        return new NewJob(id, repoId, commitSha, branch, isPr, prNumber, command, seconds, env, triggeredBy, triggerUser);
+        return new NewJob(id, repoId, commitSha, branch, isPr, prNumber, command, seconds, env, triggeredBy, triggerUser,
+                labels, maxAttempts);
     }
 
     public NewJob withTrigger(String by, String user) {
-        return new NewJob(id, repoId, commitSha, branch, isPr, prNumber, command, timeoutSec, env, by, user);
+        return new NewJob(id, repoId, commitSha, branch, isPr, prNumber, command, timeoutSec, env, by, user, labels,
+                maxAttempts);
+    }
+
+    public NewJob withLabels(List<String> required) {
+        return new NewJob(id, repoId, commitSha, branch, isPr, prNumber, command, timeoutSec, env, triggeredBy,
+                triggerUser, required, maxAttempts);
+    }
+
+    public NewJob withMaxAttempts(int attempts) {
+        return new NewJob(id, repoId, commitSha, branch, isPr, prNumber, command, timeoutSec, env, triggeredBy,
+                triggerUser, labels, attempts);
     }
 
     @Override
     public String toString() {
         return "NewJob[id=" + id + ", repoId=" + repoId + ", commitSha=" + commitSha + ", branch=" + branch
-                + ", isPr=" + isPr + ", prNumber=" + prNumber + ", env=" + new TreeSet<>(env.keySet()) + "]";
+                + ", isPr=" + isPr + ", prNumber=" + prNumber + ", env=" + new TreeSet<>(env.keySet())
+                + ", labels=" + labels + "]";
     }
 }

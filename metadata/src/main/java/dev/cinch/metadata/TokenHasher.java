@@ -4,11 +4,11 @@ import at.favre.lib.crypto.bcrypt.BCrypt;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.util.Base64;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * bcrypt hashing of token secrets, with a dummy hash of the same cost so that checking a token whose id does not
- * exist costs one full bcrypt verification, like a wrong secret: timing does not reveal which ids exist.
+ * bcrypt hashing of token secrets. Secrets are 43 ASCII characters (32 random bytes, base64url), well under bcrypt's
+ * 72-byte limit; callers check the form before anything reaches bcrypt.
  */
 final class TokenHasher {
     /**
@@ -23,16 +23,15 @@ final class TokenHasher {
     static final int MAX_COST = 16;
 
     private final int cost;
-    private final byte[] dummyHash;
+    private final SecureRandom random;
+    private final AtomicLong verifications = new AtomicLong();
 
     TokenHasher(int cost, SecureRandom random) {
         if (cost < MIN_COST || cost > MAX_COST) {
             throw new InvalidInputException("bcrypt cost", "must be between " + MIN_COST + " and " + MAX_COST + ", got " + cost);
         }
         this.cost = cost;
-        byte[] junk = new byte[32];
-        random.nextBytes(junk);
-        this.dummyHash = BCrypt.withDefaults().hash(cost, Base64.getUrlEncoder().withoutPadding().encode(junk));
+        this.random = random;
     }
 
     int cost() {
@@ -40,15 +39,26 @@ final class TokenHasher {
     }
 
     String hash(String secret) {
-        return new String(BCrypt.withDefaults().hash(cost, secret.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+        byte[] salt = new byte[16];
+        random.nextBytes(salt);
+        return new String(BCrypt.withDefaults().hash(cost, salt, secret.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
     }
 
+    /**
+     * @return whether {@code secret} matches {@code hash}
+     * @throws IllegalArgumentException when {@code hash} is not a bcrypt hash (a corrupted row)
+     */
     boolean verify(String secret, String hash) {
-        return BCrypt.verifyer().verify(secret.getBytes(StandardCharsets.UTF_8), hash.getBytes(StandardCharsets.UTF_8)).verified;
+        verifications.incrementAndGet();
+        BCrypt.Result result = BCrypt.verifyer().verify(secret.getBytes(StandardCharsets.UTF_8), hash.getBytes(StandardCharsets.UTF_8));
+        if (!result.validFormat) {
+            throw new IllegalArgumentException("the stored hash is not a bcrypt hash");
+        }
+        return result.verified;
     }
 
-    /** Spends one verification's worth of time and answers false. */
-    void verifyDummy(String secret) {
-        BCrypt.verifyer().verify(secret.getBytes(StandardCharsets.UTF_8), dummyHash);
+    /** How many bcrypt verifications this hasher ran: what refusing input cost. */
+    long verifications() {
+        return verifications.get();
     }
 }
