@@ -7,12 +7,7 @@ import picocli.CommandLine;
 final class ChunkSizeConverter implements CommandLine.ITypeConverter<Integer> {
     @Override
     public Integer convert(String value) {
-        long n;
-        try {
-            n = Long.parseLong(value.strip());
-        } catch (NumberFormatException e) {
-            throw new CommandLine.TypeConversionException(Cinchlog.quoted(value) + " is not a whole number of bytes");
-        }
+        long n = NonNegativeLongConverter.wholeNumber(value, "a whole number of bytes");
         if (n < 1 || n > LogStore.MAX_CHUNK_BYTES) {
             throw new CommandLine.TypeConversionException("must be 1.." + LogStore.MAX_CHUNK_BYTES + " bytes, got " + Cinchlog.quoted(value));
         }

@@ -22,6 +22,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -149,27 +150,18 @@ final class FsAppender implements OpenLogAppender {
             last = entries == 0 ? null : f.entry(entries - 1);
         }
         long dropped = onDisk - entries;
-        long pos = last == null ? 0 : last.frameEnd();
-        long rawEnd = last == null ? 0 : last.rawEnd();
-        int crc = last == null ? 0 : last.cumulativeCrc();
-        int reindexed = 0;
-        while (pos < logSize) {
-            ChunkFrame frame = f.frame(pos, entries, true);
-            if (frame == null) {
-                break;
+        List<IndexEntry> frames = f.intactFramesAfter(last, entries);
+        int reindexed = frames.size();
+        if (reindexed > 0) {
+            ByteBuffer b = ByteBuffer.allocate(reindexed * IndexEntry.BYTES);
+            for (IndexEntry e : frames) {
+                e.encodeInto(b);
             }
-            crc = Crc32c.combine(crc, frame.rawCrc(), frame.rawLength());
-            IndexEntry e = new IndexEntry(pos, rawEnd, frame.rawLength(), frame.storedLength(), frame.timestampMillis(),
-                    frame.rawCrc(), crc, frame.stream());
-            ByteBuffer b = ByteBuffer.allocate(IndexEntry.BYTES);
-            e.encodeInto(b);
             OpenLogFiles.writeFully(f.idx, b.flip(), entries * IndexEntry.BYTES);
-            entries++;
-            reindexed++;
-            rawEnd = e.rawEnd();
-            pos = e.frameEnd();
-            last = e;
+            entries += reindexed;
+            last = frames.get(reindexed - 1);
         }
+        long pos = last == null ? 0 : last.frameEnd();
         boolean repaired = dropped > 0 || reindexed > 0 || pos < logSize || f.idx.size() != entries * IndexEntry.BYTES;
         if (pos < logSize) {
             f.log.truncate(pos);

@@ -3,7 +3,6 @@ package dev.cinch.logs.fs;
 import dev.cinch.logs.CorruptLogException;
 import dev.cinch.logs.JobId;
 import dev.cinch.logs.archive.ChunkIndexEntry;
-import dev.cinch.logs.codec.Crc32c;
 import dev.cinch.logs.storage.LogTotals;
 import dev.cinch.logs.storage.OpenLogSnapshot;
 import dev.cinch.logs.storage.StoredChunk;
@@ -60,22 +59,7 @@ final class FsSnapshot implements OpenLogSnapshot {
         while (k > 0 && (last = files.entry(k - 1)) == null) {
             k--; // a torn or damaged entry at the end: its chunk is found again among the frames below
         }
-        long pos = last == null ? 0 : last.frameEnd();
-        long raw = last == null ? 0 : last.rawEnd();
-        int crc = last == null ? 0 : last.cumulativeCrc();
-        List<IndexEntry> after = new ArrayList<>();
-        for (long seq = k; ; seq++) {
-            ChunkFrame frame = files.frame(pos, seq, true);
-            if (frame == null) {
-                break;
-            }
-            crc = Crc32c.combine(crc, frame.rawCrc(), frame.rawLength());
-            IndexEntry e = new IndexEntry(pos, raw, frame.rawLength(), frame.storedLength(), frame.timestampMillis(),
-                    frame.rawCrc(), crc, frame.stream());
-            after.add(e);
-            raw = e.rawEnd();
-            pos = e.frameEnd();
-        }
+        List<IndexEntry> after = files.intactFramesAfter(last, k);
         IndexEntry end = after.isEmpty() ? last : after.get(after.size() - 1);
         return new FsSnapshot(files, OpenLogState.after(k + after.size(), end), k, after);
     }

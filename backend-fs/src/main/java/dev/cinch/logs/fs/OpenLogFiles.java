@@ -10,6 +10,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Positional reads of one open log's {@code open.log} (frames) and {@code open.idx} (entries), on channels of their
@@ -73,6 +75,30 @@ final class OpenLogFiles implements Closeable {
             }
         }
         return frame;
+    }
+
+    /**
+     * The intact frames that follow {@code after} (the entry of seq {@code firstSeq - 1}, or null for the start of the
+     * log), in order, as index entries (running CRC included), up to the first frame that is missing, torn or fails a
+     * CRC. Recovery indexes exactly these and read views show exactly these, so the two always agree.
+     */
+    List<IndexEntry> intactFramesAfter(IndexEntry after, long firstSeq) throws IOException {
+        long pos = after == null ? 0 : after.frameEnd();
+        long raw = after == null ? 0 : after.rawEnd();
+        int crc = after == null ? 0 : after.cumulativeCrc();
+        List<IndexEntry> found = new ArrayList<>();
+        for (long seq = firstSeq; ; seq++) {
+            ChunkFrame frame = frame(pos, seq, true);
+            if (frame == null) {
+                return found;
+            }
+            crc = Crc32c.combine(crc, frame.rawCrc(), frame.rawLength());
+            IndexEntry e = new IndexEntry(pos, raw, frame.rawLength(), frame.storedLength(), frame.timestampMillis(),
+                    frame.rawCrc(), crc, frame.stream());
+            found.add(e);
+            raw = e.rawEnd();
+            pos = e.frameEnd();
+        }
     }
 
     /**
