@@ -49,6 +49,8 @@ public record Profile(String name, int forks, int warmups, TimeValue warmupTime,
                     new Run("FileAppendBaselineBench", Map.of("durability", "fsync,group,none", "chunkBytes", "4096")),
                     new Run("SqliteAppendBaselineBench", Map.of("synchronous", "FULL,OFF", "chunkBytes", "4096")),
                     new Run("StoreReadBench", Map.of("store", stores, "logSize", "1MiB,1GiB")),
+                    // The same reads with the frame cache off: the like-for-like measure of cost against log size.
+                    new Run("StoreReadBench", Map.of("store", withoutFrameCache(stores), "form", "sealed", "logSize", "1MiB,1GiB")),
                     new Run("TailCostBench", Map.of("store", stores)),
                     new Run("SealedPagingBench", Map.of("store", stores)),
                     new Run("SyncStrategyBench", Map.of()),
@@ -63,6 +65,7 @@ public record Profile(String name, int forks, int warmups, TimeValue warmupTime,
                     new Run("FileAppendBaselineBench", Map.of()),
                     new Run("SqliteAppendBaselineBench", Map.of()),
                     new Run("StoreReadBench", Map.of("store", stores)),
+                    new Run("StoreReadBench", Map.of("store", withoutFrameCache(stores), "form", "sealed", "logSize", "1MiB,1GiB")),
                     new Run("TailCostBench", Map.of("store", stores)),
                     new Run("SealedPagingBench", Map.of("store", stores)),
                     new Run("SyncStrategyBench", Map.of()),
@@ -76,5 +79,17 @@ public record Profile(String name, int forks, int warmups, TimeValue warmupTime,
                     new Run("JobClaimBench", Map.of("database", "postgres,sqlite"))));
             default -> throw new IllegalArgumentException("unknown profile '" + name + "': smoke, quick, full or queue");
         };
+    }
+
+    /**
+     * Each store with its frame cache off ({@code <name>:<name>.frame-cache-size=0}); JMH splits parameter values at
+     * commas, so several stores become a comma-separated list again.
+     */
+    static String withoutFrameCache(String stores) {
+        StringBuilder out = new StringBuilder();
+        for (String store : stores.split(",")) {
+            out.append(out.length() == 0 ? "" : ",").append(store).append(':').append(store).append(".frame-cache-size=0");
+        }
+        return out.toString();
     }
 }

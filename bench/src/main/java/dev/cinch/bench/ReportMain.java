@@ -148,7 +148,9 @@ public final class ReportMain {
         StringBuilder s = new StringBuilder("## Run\n\n");
         JsonNode first = rawJmh.size() > 0 ? rawJmh.get(0) : null;
         s.append("| | |\n|---|---|\n");
-        s.append("| date | ").append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))).append(" |\n");
+        // --date: when the report is written again later from the same run's results (e.g. after editing notes).
+        s.append("| date | ").append(options.getOrDefault("date", ZonedDateTime.now(ZoneOffset.UTC)
+                .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))).append(" |\n");
         s.append("| profile | ").append(options.getOrDefault("profile", "?")).append(" (wall time ")
                 .append(options.getOrDefault("duration", "?")).append(") |\n");
         s.append("| CPUs (nproc) | ").append(Runtime.getRuntime().availableProcessors()).append(" |\n");
@@ -215,7 +217,9 @@ public final class ReportMain {
             }
         }
         s.append("| | |\n|---|---|\n");
-        s.append("| date | ").append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))).append(" |\n");
+        // --date: when the report is written again later from the same run's results (e.g. after editing notes).
+        s.append("| date | ").append(options.getOrDefault("date", ZonedDateTime.now(ZoneOffset.UTC)
+                .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))).append(" |\n");
         s.append("| profile | ").append(options.getOrDefault("profile", "?")).append(" (wall time ")
                 .append(options.getOrDefault("duration", "?")).append(") |\n");
         s.append("| machine | ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs (").append(MachineInfo.cpuModel())
