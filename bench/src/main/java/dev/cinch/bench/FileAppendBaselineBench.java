@@ -18,7 +18,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -27,15 +26,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Baseline for {@link StoreAppendBench}: the same chunks appended uncompressed to one plain file per job with a
  * {@link FileChannel}, no index, no checksums, with the same fsync cadence: {@code fsync} forces after every append,
- * {@code group} waits for a shared fsync every {@value #GROUP_INTERVAL_MS} ms (the fs store's default interval),
- * {@code none} never syncs. The store beats it only if compression saves more write time than it costs.
+ * {@code group} forces at once unless a force of the file runs, then shares the next ({@link PlainGroupSync}, as the
+ * fs store's group commit), {@code none} never syncs. The store beats it only if compression saves more write time than it costs.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class FileAppendBaselineBench {
-    static final int GROUP_INTERVAL_MS = 5;
-
     @Param({"fsync", "group", "none"})
     public String durability;
 
@@ -53,7 +50,7 @@ public class FileAppendBaselineBench {
         corpus = CorpusBytes.load();
         dir = BenchDirs.newScratch("plainfile");
         if (durability.equals("group")) {
-            group = new PlainGroupSync(Duration.ofMillis(GROUP_INTERVAL_MS));
+            group = new PlainGroupSync();
         }
     }
 

@@ -2,85 +2,62 @@ package dev.cinch.bench;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The plain-file baseline's group commit: the same cadence the fs store promises for {@code group} (a writer waits
- * for a shared fsync that runs once per interval for every file written in it), written as simply as it can be.
+ * The plain-file baseline's group commit: the same cadence the fs store promises for {@code group}, written as simply
+ * as it can be. A writer forces its file at once unless a force of that file is running; then it waits, and the first
+ * of the waiters forces once for all of them. Different files force in parallel: no timer, no committer thread.
  */
 final class PlainGroupSync implements AutoCloseable {
-    private final long intervalNanos;
-    private final Thread thread;
-    private Map<FileChannel, CompletableFuture<Void>> pending = new IdentityHashMap<>();
-    private boolean closed;
-
-    PlainGroupSync(Duration interval) {
-        this.intervalNanos = interval.toNanos();
-        this.thread = new Thread(this::run, "plain-group-sync");
-        this.thread.setDaemon(true);
-        this.thread.start();
+    /** Per file: whether a force runs, and how many appends are written / known durable. Guarded by lock. */
+    private static final class FileState {
+        final ReentrantLock lock = new ReentrantLock();
+        final Condition forced = lock.newCondition();
+        boolean forcing;
+        long written;
+        long durable;
     }
 
-    /** Returns once {@code channel} has been fsynced after this call. */
+    private final Map<FileChannel, FileState> files = new IdentityHashMap<>();
+
+    private synchronized FileState state(FileChannel channel) {
+        return files.computeIfAbsent(channel, c -> new FileState());
+    }
+
+    /** Returns once everything written to {@code channel} before this call is forced. */
     void awaitSync(FileChannel channel) throws IOException {
-        CompletableFuture<Void> done;
-        synchronized (this) {
-            done = pending.computeIfAbsent(channel, c -> new CompletableFuture<>());
-            notifyAll();
-        }
+        FileState f = state(channel);
+        f.lock.lock();
         try {
-            done.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IOException("group fsync failed", e.getCause());
-        }
-    }
-
-    private void run() {
-        while (true) {
-            Map<FileChannel, CompletableFuture<Void>> batch;
-            try {
-                synchronized (this) {
-                    while (pending.isEmpty() && !closed) {
-                        wait();
-                    }
-                    if (closed) {
-                        pending.values().forEach(f -> f.completeExceptionally(new IOException("closed")));
-                        return;
-                    }
+            long mine = ++f.written;
+            while (f.durable < mine) {
+                if (f.forcing) {
+                    f.forced.awaitUninterruptibly();
+                    continue;
                 }
-                TimeUnit.NANOSECONDS.sleep(intervalNanos);
-            } catch (InterruptedException e) {
-                return;
-            }
-            synchronized (this) {
-                batch = pending;
-                pending = new IdentityHashMap<>();
-            }
-            batch.forEach((channel, done) -> {
+                f.forcing = true;
+                long upTo = f.written;
+                f.lock.unlock(); // appends to this file go on meanwhile and share the next force
                 try {
                     channel.force(false);
-                    done.complete(null);
-                } catch (IOException | RuntimeException e) {
-                    done.completeExceptionally(e);
+                } finally {
+                    f.lock.lock();
+                    f.forcing = false;
+                    f.forced.signalAll();
                 }
-            });
+                f.durable = Math.max(f.durable, upTo);
+            }
+        } finally {
+            f.lock.unlock();
         }
     }
 
     @Override
-    public void close() {
-        synchronized (this) {
-            closed = true;
-            notifyAll();
-        }
-        thread.interrupt();
+    public synchronized void close() {
+        files.clear();
     }
 }
