@@ -1331,6 +1331,12 @@ public abstract class AbstractLogStoreContractTest {
         assertThat(s.readTailLines(j, 8)).isEqualTo(LogReference.tail(log, 8));
         assertThatThrownBy(() -> s.seal(j)).isInstanceOf(CorruptLogException.class).hasMessageContaining("seq 10");
         assertThat(s.stat(j).sealed()).isFalse();
+        LogCheck check = s.verify(j);
+        assertThat(check.ok()).isFalse();
+        assertThat(check.problemCount()).as("exactly the damaged chunk: %s", check.problems()).isEqualTo(1);
+        assertThat(check.problems().get(0)).contains(j.value()).contains("seq 10");
+        assertThat(check.chunks()).isEqualTo(20);
+        assertThat(check.tier()).isEqualTo(s.name());
     }
 
     @Test
@@ -1350,6 +1356,9 @@ public abstract class AbstractLogStoreContractTest {
             assertThatThrownBy(() -> s.readTailLines(j, 1)).isInstanceOf(CorruptLogException.class).hasMessageContaining("seq 19");
             assertThatThrownBy(() -> s.readChunks(j, 0, 100)).isInstanceOf(CorruptLogException.class).hasMessageContaining("seq 19");
             assertThat(s.readChunks(j, 0, 19)).isEqualTo(chunks.subList(0, 19));
+            LogCheck check = s.verify(j);
+            assertThat(check.problemCount()).as("%s", check.problems()).isEqualTo(1);
+            assertThat(check.problems().get(0)).contains(j.value()).contains("seq 19");
         }
     }
 
@@ -1374,6 +1383,11 @@ public abstract class AbstractLogStoreContractTest {
                 expectRightOrCorrupt(j, () -> assertThat(readAllChunks(s, j)).isEqualTo(chunks));
                 expectRightOrCorrupt(j, () -> assertThat(s.readTailLines(j, 3)).isEqualTo(LogReference.tail(log, 3)));
                 expectRightOrCorrupt(j, () -> assertThat(s.readChunks(j, damaged, 1)).isEqualTo(chunks.subList((int) damaged, (int) damaged + 1)));
+                // verify either reads around the damage (nothing wrong with the log's bytes) or names the job; it
+                // never reports a shorter log
+                LogCheck check = s.verify(j);
+                assertThat(check.chunks()).isEqualTo(20);
+                check.problems().forEach(p -> assertThat(p).contains(j.value()));
             }
         }
     }
@@ -1400,6 +1414,28 @@ public abstract class AbstractLogStoreContractTest {
         assertThatThrownBy(() -> readAllChunks(s, j)).isInstanceOf(CorruptLogException.class).hasMessageContaining(j.value());
         assertThatThrownBy(() -> s.exportArchive(j, new ByteArrayOutputStream())).isInstanceOf(CorruptLogException.class)
                 .hasMessageContaining(j.value()).hasMessageContaining("archive byte");
+        LogCheck check = s.verify(j);
+        assertThat(check.ok()).isFalse();
+        assertThat(check.sealed()).isTrue();
+        assertThat(check.problems()).singleElement().asString().contains(j.value()).contains("archive byte");
+    }
+
+    @Test
+    void verifyPassesHealthyLogsOpenAndSealedAndRefusesMissingOnes() {
+        JobId j = job("verify-healthy");
+        List<LogChunk> chunks = LogReference.chunk(Corpus.generated().get(0).bytes(), new Random(5), 4096);
+        appendAll(store, j, chunks);
+        byte[] log = LogReference.concat(chunks);
+        LogCheck open = store.verify(j);
+        assertThat(open).isEqualTo(new LogCheck(j, store.name(), false, chunks.size(), log.length, List.of(), 0));
+        store.seal(j);
+        LogCheck sealed = store.verify(j);
+        assertThat(sealed).isEqualTo(new LogCheck(j, store.name(), true, chunks.size(), log.length, List.of(), 0));
+        JobId empty = job("verify-empty");
+        store.seal(empty);
+        assertThat(store.verify(empty).ok()).isTrue();
+        assertThatThrownBy(() -> store.verify(job("verify-missing"))).isInstanceOf(LogNotFoundException.class)
+                .hasMessageContaining("verify-missing");
     }
 
     private static void sleep(long ms) {
