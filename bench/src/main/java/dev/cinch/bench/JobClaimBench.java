@@ -2,15 +2,15 @@ package dev.cinch.bench;
 
 import dev.cinch.logs.config.CinchConfig;
 import dev.cinch.metadata.ClaimedJob;
-import dev.cinch.metadata.Database;
-import dev.cinch.metadata.Dialect;
+import dev.cinch.sql.Database;
+import dev.cinch.sql.Dialect;
 import dev.cinch.metadata.EncryptionKeys;
 import dev.cinch.metadata.JobStatusUpdate;
 import dev.cinch.metadata.JobStatus;
 import dev.cinch.metadata.Metadata;
 import dev.cinch.metadata.NewRepo;
 import dev.cinch.metadata.NewWorker;
-import dev.cinch.metadata.PostgresUrl;
+import dev.cinch.sql.PostgresUrl;
 import dev.cinch.metadata.StoreSettings;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,6 +1,6 @@
 package dev.cinch.cli;
 
-import dev.cinch.metadata.SchemaStatus;
+import dev.cinch.sql.SchemaStatus;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;

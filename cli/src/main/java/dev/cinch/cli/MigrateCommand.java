@@ -1,7 +1,7 @@
 package dev.cinch.cli;
 
 import dev.cinch.metadata.Metadata;
-import dev.cinch.metadata.MigrationResult;
+import dev.cinch.sql.MigrationResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 

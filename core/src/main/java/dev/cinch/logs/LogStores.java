@@ -56,11 +56,24 @@ public final class LogStores {
 
     /** Opens the store of provider {@code name} with {@code config}; unknown names fail naming the key. */
     public LogStore open(String name, CinchConfig config) {
+        return open(name, config, Map.of());
+    }
+
+    /**
+     * Opens the store named by {@code log-store}, lending it resources the application already holds (the metadata's
+     * database pool, so the db store does not open a second one); see {@link StoreContext#lent}.
+     */
+    public LogStore open(CinchConfig config, Map<Class<?>, Object> lent) {
+        return open(config.logStore(), config, lent);
+    }
+
+    /** Opens the store of provider {@code name}, lending it {@code lent}; unknown names fail naming the key. */
+    public LogStore open(String name, CinchConfig config, Map<Class<?>, Object> lent) {
         LogStoreProvider provider = providers.get(name);
         if (provider == null) {
             throw new ConfigException(CinchConfig.LOG_STORE, "no log store named '" + name + "'; available: " + names());
         }
         config.requireOnlyKnownKeys(provider);
-        return provider.open(new StoreContext(config, this));
+        return provider.open(new StoreContext(config, this, lent));
     }
 }

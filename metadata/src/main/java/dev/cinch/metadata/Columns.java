@@ -1,5 +1,7 @@
 package dev.cinch.metadata;
 
+import dev.cinch.sql.Dialect;
+
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,5 +1,8 @@
 package dev.cinch.metadata;
 
+import dev.cinch.sql.Dialect;
+import dev.cinch.sql.Database;
+
 import dev.cinch.logs.JobId;
 
 import java.sql.Connection;

@@ -1,5 +1,8 @@
 package dev.cinch.metadata;
 
+import dev.cinch.sql.Dialect;
+import dev.cinch.sql.Database;
+
 import dev.cinch.logs.JobId;
 import dev.cinch.logs.LogChunk;
 import dev.cinch.logs.LogStream;
@@ -62,7 +65,7 @@ public final class JdbcMetadataStore implements MetadataStore {
      * @param clock time source (tests move it to exercise expiry, leases and retention)
      */
     public JdbcMetadataStore(Database db, EncryptionKeys keys, StoreSettings settings, Clock clock) {
-        this.db = db;
+        this.db = db.withErrors(SqlErrors.METADATA);
         this.dialect = db.dialect();
         this.random = new SecureRandom();
         this.cipher = new SecretCipher(keys, random);
@@ -70,9 +73,9 @@ public final class JdbcMetadataStore implements MetadataStore {
         this.env = new JobEnv(cipher);
         this.jobs = new JobRows(cols, env);
         this.workers = new WorkerRows(cols);
-        this.tokens = new JdbcTokens(db, cols, new TokenHasher(settings.bcryptCost(), random), settings.tokenCacheTtl(), clock, random);
-        this.queue = new JdbcJobQueue(db, cols, jobs, settings.queue(), clock);
-        this.rotation = new KeyRotation(db, cols, cipher, env);
+        this.tokens = new JdbcTokens(this.db, cols, new TokenHasher(settings.bcryptCost(), random), settings.tokenCacheTtl(), clock, random);
+        this.queue = new JdbcJobQueue(this.db, cols, jobs, settings.queue(), clock);
+        this.rotation = new KeyRotation(this.db, cols, cipher, env);
         this.clock = clock;
         // Jackson initialises itself on first use (tens of milliseconds in a cold process): here, not inside the
         // first write transaction.

@@ -1,5 +1,7 @@
 package dev.cinch.metadata;
 
+import dev.cinch.sql.Database;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

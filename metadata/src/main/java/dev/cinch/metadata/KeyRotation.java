@@ -1,5 +1,8 @@
 package dev.cinch.metadata;
 
+import dev.cinch.sql.Dialect;
+import dev.cinch.sql.Database;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

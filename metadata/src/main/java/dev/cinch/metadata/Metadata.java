@@ -1,5 +1,10 @@
 package dev.cinch.metadata;
 
+import dev.cinch.sql.SchemaStatus;
+import dev.cinch.sql.MigrationResult;
+import dev.cinch.sql.Dialect;
+import dev.cinch.sql.Database;
+
 import dev.cinch.logs.JobId;
 import dev.cinch.logs.LogStore;
 import dev.cinch.logs.config.CinchConfig;
@@ -47,7 +52,7 @@ public final class Metadata implements AutoCloseable {
         config.requireOnlyKnownKeys(new MetadataConfig());
         EncryptionKeys keys = EncryptionKeys.fromConfig(config);
         StoreSettings settings = StoreSettings.fromConfig(config);
-        Database db = Database.open(config);
+        Database db = Database.open(config, SqlErrors.METADATA);
         try {
             return new Metadata(db, new JdbcMetadataStore(db, keys, settings, clock));
         } catch (RuntimeException e) {
@@ -88,6 +93,15 @@ public final class Metadata implements AutoCloseable {
 
     public Dialect dialect() {
         return db.dialect();
+    }
+
+    /**
+     * The metadata's pool, for a log store to borrow through {@link dev.cinch.logs.config.StoreContext} (one pool per
+     * database: on SQLite a second pool would compete with this one for the single write lock). A borrower views it
+     * with {@link Database#lend} and never closes it; this object closes it.
+     */
+    public Database database() {
+        return db;
     }
 
     /** Where the database is, safe to print. */

@@ -1,59 +1,27 @@
 package dev.cinch.metadata;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.HexFormat;
+import dev.cinch.sql.Database;
+import dev.cinch.sql.Dialect;
+import dev.cinch.sql.Migration;
+import dev.cinch.sql.MigrationResult;
+import dev.cinch.sql.SchemaComponent;
+import dev.cinch.sql.SchemaStatus;
+
 import java.util.List;
-import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Applies the numbered migrations of a dialect, loaded from the classpath at {@code db/migration/<dialect>/}.
- *
- * <p>The folder holds {@code NNN_name.sql} files and a {@code migrations.txt} listing them in order (a classpath
- * folder cannot be listed portably inside a jar, so the list is explicit; a test checks it matches the folder).
- * Versions are the numbers, from 1 without gaps.
- *
- * <h2>Guarantees</h2>
- * <ul>
- *   <li>Each migration runs in its own transaction together with the insert of its row in
- *       {@code schema_migrations} (version, name, SHA-256 checksum, time): it is applied completely or not at all.
- *       Both dialects have transactional DDL.</li>
- *   <li>Before applying anything, every applied version is checked against this build's file: a different checksum
- *       is an error (someone edited a released migration), and a version this build does not know means the
- *       database is newer than the code — refused with a message saying to upgrade, never "migrated" backwards.</li>
- *   <li>Concurrent starts do not both migrate: each migration transaction first takes the database's migration
- *       lock — {@code BEGIN IMMEDIATE} on SQLite (the write lock, waited for through the busy timeout),
- *       {@code pg_advisory_xact_lock} on Postgres (keyed by the current schema, released at commit) — and then
- *       re-reads the applied versions, so a process that waited sees the other's work and skips it.</li>
- * </ul>
+ * The metadata's schema: its numbered migrations ({@code db/migration/metadata/<dialect>/} in this module) applied by
+ * the shared {@link dev.cinch.sql.Migrator} with the history in {@value #VERSION_TABLE}, failures reported as
+ * {@link MigrationException}. See {@link dev.cinch.sql.Migrator} for the guarantees (one transaction per migration,
+ * checksums, a newer database refused, concurrent starts).
  */
 public final class Migrator {
     public static final String VERSION_TABLE = "schema_migrations";
-    private static final Pattern FILE = Pattern.compile("(\\d{3})_[a-z0-9_]+\\.sql");
-    /** First half of the Postgres advisory lock key: "cinchmig" in ASCII, truncated to an int. */
-    private static final int PG_LOCK_CLASS = 0x63696e63;
+    /** The metadata as a schema component; its history table is the one every existing database already has. */
+    public static final SchemaComponent COMPONENT = new SchemaComponent("metadata", VERSION_TABLE, "db/migration/metadata",
+            Migrator.class);
 
-    private final Database db;
-    private final List<Migration> migrations;
-
-    /** A row of the version table. */
-    private record Applied(String name, String checksum) {
-    }
+    private final dev.cinch.sql.Migrator migrator;
 
     public Migrator(Database db) {
         this(db, load(db.dialect()));
@@ -61,205 +29,38 @@ public final class Migrator {
 
     /** A migrator over an explicit list (tests of checksum and version checks). */
     Migrator(Database db, List<Migration> migrations) {
-        this.db = db;
-        this.migrations = List.copyOf(migrations);
-        for (int i = 0; i < this.migrations.size(); i++) {
-            if (this.migrations.get(i).version() != i + 1) {
-                throw new MigrationException("migrations must be numbered 1, 2, 3, ... without gaps; found "
-                        + this.migrations.get(i).name() + " at position " + (i + 1));
-            }
-        }
+        this.migrator = new dev.cinch.sql.Migrator(db.withErrors(SqlErrors.METADATA), COMPONENT, migrations);
     }
 
-    /** This build's migrations for {@code dialect}, from the classpath. */
+    /** This build's metadata migrations for {@code dialect}, from the classpath. */
     public static List<Migration> load(Dialect dialect) {
-        String folder = "db/migration/" + dialect.migrationFolder() + "/";
-        List<Migration> list = new ArrayList<>();
-        for (String name : readLines(folder + "migrations.txt")) {
-            Matcher m = FILE.matcher(name);
-            if (!m.matches()) {
-                throw new MigrationException(folder + "migrations.txt lists '" + name + "', which is not NNN_name.sql");
-            }
-            String text = readResource(folder + name).replace("\r\n", "\n");
-            list.add(new Migration(Integer.parseInt(m.group(1)), name, sha256(text), SqlScript.split(text)));
-        }
-        return list;
+        return dev.cinch.sql.Migrator.load(COMPONENT, dialect);
     }
 
     public List<Migration> migrations() {
-        return migrations;
+        return migrator.migrations();
     }
 
     public int latestVersion() {
-        return migrations.size();
+        return migrator.latestVersion();
     }
 
-    /** Reads the schema's state without changing anything (the version table may not exist yet). */
+    /** Reads the schema's state without changing anything. */
     public SchemaStatus status() {
-        NavigableMap<Integer, Applied> applied = db.read("read schema version", this::appliedIfTableExists);
-        int current = applied.isEmpty() ? 0 : applied.lastKey();
-        List<Integer> pending = new ArrayList<>();
-        for (Migration m : migrations) {
-            if (!applied.containsKey(m.version())) {
-                pending.add(m.version());
-            }
-        }
-        return new SchemaStatus(db.dialect(), db.location(), current, latestVersion(), pending);
+        return migrator.status();
     }
 
     /**
-     * Brings the schema to this build's latest version.
+     * Brings the metadata schema to this build's latest version.
      *
      * @throws MigrationException if an applied migration changed, the database is newer than this build, or a
      *     migration fails (that migration is rolled back; earlier ones stay applied)
      */
     public MigrationResult migrate() {
-        List<Integer> appliedNow = new ArrayList<>();
-        while (true) {
-            Integer done = db.inTransaction("migrate " + db.location(), c -> {
-                lock(c);
-                createVersionTable(c);
-                NavigableMap<Integer, Applied> applied = applied(c);
-                verify(applied);
-                for (Migration m : migrations) {
-                    if (!applied.containsKey(m.version())) {
-                        apply(c, m);
-                        return m.version();
-                    }
-                }
-                return null;
-            });
-            if (done == null) {
-                return new MigrationResult(appliedNow, latestVersion());
-            }
-            appliedNow.add(done);
-        }
-    }
-
-    private void lock(Connection c) throws SQLException {
-        if (db.dialect() == Dialect.POSTGRES) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(current_schema()))")) {
-                ps.setInt(1, PG_LOCK_CLASS);
-                ps.execute();
-            }
-        }
-        // SQLite: Database begins every transaction with BEGIN IMMEDIATE, so this transaction already holds the
-        // database's write lock; a second process waits (and retries) in its own BEGIN IMMEDIATE.
-    }
-
-    private void createVersionTable(Connection c) throws SQLException {
-        String ts = db.dialect() == Dialect.POSTGRES ? "TIMESTAMPTZ NOT NULL DEFAULT NOW()" : "INTEGER NOT NULL";
-        try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + VERSION_TABLE + " (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-                    + "checksum TEXT NOT NULL, applied_at " + ts + ")");
-        }
-    }
-
-    private void verify(NavigableMap<Integer, Applied> applied) {
-        for (Map.Entry<Integer, Applied> e : applied.entrySet()) {
-            int v = e.getKey();
-            if (v > latestVersion()) {
-                throw new MigrationException("the " + db.dialect().name().toLowerCase() + " database at " + db.location()
-                        + " is at schema version " + applied.lastKey()
-                        + " but this build knows versions up to " + latestVersion()
-                        + ": it was migrated by a newer Cinch. Upgrade this Cinch; refusing to run against a newer schema.");
-            }
-            Migration m = migrations.get(v - 1);
-            if (!m.checksum().equals(e.getValue().checksum())) {
-                throw new MigrationException("migration " + m.name() + " was applied with checksum " + e.getValue().checksum()
-                        + " but the file in this build has checksum " + m.checksum()
-                        + ": an applied migration must never be edited; add a new numbered migration instead");
-            }
-        }
-    }
-
-    private void apply(Connection c, Migration m) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            for (String sql : m.statements()) {
-                s.execute(sql);
-            }
-        } catch (SQLException e) {
-            throw new MigrationException("migration " + m.name() + " failed on " + db.location() + " and was rolled back: "
-                    + e.getMessage(), e);
-        }
-        String insert = db.dialect() == Dialect.POSTGRES
-                ? "INSERT INTO " + VERSION_TABLE + " (version, name, checksum) VALUES (?, ?, ?)"
-                : "INSERT INTO " + VERSION_TABLE + " (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)";
-        try (PreparedStatement ps = c.prepareStatement(insert)) {
-            ps.setInt(1, m.version());
-            ps.setString(2, m.name());
-            ps.setString(3, m.checksum());
-            if (db.dialect() == Dialect.SQLITE) {
-                ps.setLong(4, System.currentTimeMillis() / 1000);
-            }
-            ps.executeUpdate();
-        }
-    }
-
-    private NavigableMap<Integer, Applied> appliedIfTableExists(Connection c) throws SQLException {
-        String sql = db.dialect() == Dialect.POSTGRES
-                ? "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?"
-                : "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, VERSION_TABLE);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getInt(1) == 0) {
-                    return new TreeMap<>();
-                }
-            }
-        }
-        return applied(c);
-    }
-
-    private static NavigableMap<Integer, Applied> applied(Connection c) throws SQLException {
-        NavigableMap<Integer, Applied> map = new TreeMap<>();
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT version, name, checksum FROM " + VERSION_TABLE + " ORDER BY version")) {
-            while (rs.next()) {
-                map.put(rs.getInt(1), new Applied(rs.getString(2), rs.getString(3)));
-            }
-        }
-        return map;
+        return migrator.migrate();
     }
 
     static String sha256(String text) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
-    }
-
-    private static List<String> readLines(String resource) {
-        List<String> lines = new ArrayList<>();
-        for (String line : readResource(resource).split("\n")) {
-            String t = line.strip();
-            if (!t.isEmpty() && !t.startsWith("#")) {
-                lines.add(t);
-            }
-        }
-        return lines;
-    }
-
-    private static String readResource(String resource) {
-        ClassLoader loader = Migrator.class.getClassLoader();
-        try (InputStream in = loader.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new MigrationException("migration resource " + resource + " is missing from the classpath");
-            }
-            StringBuilder sb = new StringBuilder();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                char[] buf = new char[8192];
-                int n;
-                while ((n = r.read(buf)) > 0) {
-                    sb.append(buf, 0, n);
-                }
-            }
-            return sb.toString();
-        } catch (IOException e) {
-            throw new MigrationException("cannot read migration resource " + resource + ": " + e.getMessage(), e);
-        }
+        return dev.cinch.sql.Migrator.sha256(text);
     }
 }

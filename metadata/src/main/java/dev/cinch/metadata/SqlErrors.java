@@ -1,5 +1,8 @@
 package dev.cinch.metadata;
 
+import dev.cinch.sql.SqlErrorKind;
+import dev.cinch.sql.SqlErrorMapper;
+
 /** The metadata store's {@link SqlErrorMapper}: classified SQL failures become {@link MetadataException}s. */
 final class SqlErrors implements SqlErrorMapper {
     static final SqlErrors METADATA = new SqlErrors();
@@ -15,6 +18,7 @@ final class SqlErrors implements SqlErrorMapper {
             case REJECTED -> new InvalidInputException(what, "rejected by the database (" + detail + ")");
             case BUSY -> new DatabaseBusyException(what + ": " + detail, cause);
             case UNAVAILABLE -> new DatabaseUnavailableException(what + ": " + detail, cause);
+            case SCHEMA -> new MigrationException(what + ": " + detail, cause);
             case OUTCOME_UNKNOWN -> new MetadataException(what + ": outcome unknown: " + detail, cause);
             case OTHER -> new MetadataException(what + " failed: " + detail, cause);
         };

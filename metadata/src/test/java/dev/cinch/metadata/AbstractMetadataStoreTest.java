@@ -1,5 +1,12 @@
 package dev.cinch.metadata;
 
+import dev.cinch.sql.SchemaStatus;
+import dev.cinch.sql.MigrationResult;
+import dev.cinch.sql.Migration;
+import dev.cinch.sql.SqlWork;
+import dev.cinch.sql.Dialect;
+import dev.cinch.sql.Database;
+
 import dev.cinch.logs.JobId;
 import dev.cinch.logs.LogChunk;
 import dev.cinch.logs.LogStream;

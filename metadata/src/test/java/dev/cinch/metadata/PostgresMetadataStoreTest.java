@@ -1,5 +1,8 @@
 package dev.cinch.metadata;
 
+import dev.cinch.sql.Dialect;
+import dev.cinch.sql.Database;
+
 import java.util.Optional;
 
 /** The suite on a real Postgres server, in a fresh schema per test (see {@link TestPostgres}). */

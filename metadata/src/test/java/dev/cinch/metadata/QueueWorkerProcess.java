@@ -1,5 +1,7 @@
 package dev.cinch.metadata;
 
+import dev.cinch.sql.Database;
+
 import dev.cinch.logs.config.CinchConfig;
 
 import java.io.PrintStream;

@@ -1,5 +1,7 @@
 package dev.cinch.metadata;
 
+import dev.cinch.sql.Database;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

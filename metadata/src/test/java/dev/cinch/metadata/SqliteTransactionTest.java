@@ -1,5 +1,8 @@
 package dev.cinch.metadata;
 
+import dev.cinch.sql.BusyRetry;
+import dev.cinch.sql.Database;
+
 import dev.cinch.logs.JobId;
 import dev.cinch.logs.LogChunk;
 import dev.cinch.logs.LogStream;

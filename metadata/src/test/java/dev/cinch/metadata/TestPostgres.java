@@ -1,5 +1,8 @@
 package dev.cinch.metadata;
 
+import dev.cinch.sql.PostgresUrl;
+import dev.cinch.sql.Database;
+
 import org.junit.jupiter.api.Assumptions;
 
 import java.net.URLEncoder;

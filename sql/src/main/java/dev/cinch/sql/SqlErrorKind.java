@@ -1,8 +1,8 @@
-package dev.cinch.metadata;
+package dev.cinch.sql;
 
 /**
  * What went wrong in a SQL call, the same for both dialects and free of any layer's meaning: {@link Database} and
- * the {@link SqlErrorClassifier} report it, and each layer above maps it to its own errors ({@link SqlErrorMapper}).
+ * the {@link SqlErrorClassifier} and {@link Migrator} report it, and each layer above maps it to its own errors ({@link SqlErrorMapper}).
  */
 public enum SqlErrorKind {
     /** A unique or primary key already holds the value. */
@@ -23,6 +23,11 @@ public enum SqlErrorKind {
      * when the database said the commit failed.
      */
     OUTCOME_UNKNOWN,
+    /**
+     * The schema cannot be brought to this build's version: a migration failed, an applied migration's file changed,
+     * or the database was migrated by a newer build.
+     */
+    SCHEMA,
     /** Anything else (a syntax error, a full disk, ...). */
     OTHER
 }

@@ -1,4 +1,4 @@
-package dev.cinch.metadata;
+package dev.cinch.sql;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -21,7 +21,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ({@code database.url}) set → Postgres; otherwise SQLite at {@code $CINCH_DATA_DIR/cinch.db}.
  *
  * <p>This class knows SQL, pools and transactions, not what is stored: its failures are classified as
- * {@link SqlErrorKind}s and turned into exceptions by the {@link SqlErrorMapper} of the layer that opened it.
+ * {@link SqlErrorKind}s and turned into exceptions by the {@link SqlErrorMapper} of the layer that uses it. Several
+ * layers share one pool through views: {@link #withErrors} (same ownership, the layer's own exceptions) and
+ * {@link #lend} (a view whose {@link #close()} leaves the pool open: what a log store borrows from the metadata, so
+ * that on SQLite one pool, not two, competes for the one write lock).
  *
  * <h2>Transactions</h2>
  * {@link #inTransaction} runs work all-or-nothing, and reports a failure only when the transaction did not commit:
@@ -84,7 +87,7 @@ public final class Database implements AutoCloseable {
             return new SqliteOptions(poolSize, busyTimeout, retry, journalMode);
         }
 
-        SqliteOptions withJournalMode(String mode) {
+        public SqliteOptions withJournalMode(String mode) {
             return new SqliteOptions(poolSize, busyTimeout, busyRetry, mode);
         }
     }
@@ -95,19 +98,29 @@ public final class Database implements AutoCloseable {
     private final SqlErrorMapper errors;
     /** SQLite only: what to do when the write lock is busy; null on Postgres. */
     private final SqliteOptions sqlite;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Shared by every view of the pool: once the owner closes it, no view may use it. */
+    private final AtomicBoolean closed;
+    /** Whether {@link #close()} closes the pool (false for a lent view). */
+    private final boolean owner;
 
     private Database(Dialect dialect, String location, HikariDataSource pool, SqlErrorMapper errors, SqliteOptions sqlite) {
+        this(dialect, location, pool, errors, sqlite, new AtomicBoolean(), true);
+    }
+
+    private Database(Dialect dialect, String location, HikariDataSource pool, SqlErrorMapper errors, SqliteOptions sqlite,
+                     AtomicBoolean closed, boolean owner) {
         this.dialect = dialect;
         this.location = location;
         this.pool = pool;
         this.errors = errors;
         this.sqlite = sqlite;
+        this.closed = closed;
+        this.owner = owner;
     }
 
-    /** Opens the database the configuration selects, reporting failures as metadata exceptions. */
+    /** Opens the database the configuration selects, reporting failures as {@link SqlException}s. */
     public static Database open(CinchConfig config) {
-        return open(config, SqlErrors.METADATA);
+        return open(config, SqlErrorMapper.NEUTRAL);
     }
 
     /** Opens the database the configuration selects; see the class comment. */
@@ -135,7 +148,7 @@ public final class Database implements AutoCloseable {
 
     /** A SQLite database with the default busy retry budget; see {@link #sqlite(String, SqliteOptions, SqlErrorMapper)}. */
     public static Database sqlite(String file, int poolSize, Duration busyTimeout) {
-        return sqlite(file, SqliteOptions.defaults(poolSize, busyTimeout), SqlErrors.METADATA);
+        return sqlite(file, SqliteOptions.defaults(poolSize, busyTimeout), SqlErrorMapper.NEUTRAL);
     }
 
     /**
@@ -189,9 +202,9 @@ public final class Database implements AutoCloseable {
         return new Database(Dialect.SQLITE, memory ? "sqlite::memory:" : "sqlite:" + file, pool, errors, options);
     }
 
-    /** Opens a Postgres pool reporting failures as metadata exceptions. */
+    /** Opens a Postgres pool reporting failures as {@link SqlException}s. */
     public static Database postgres(PostgresUrl url, int poolSize, Duration connectTimeout) {
-        return postgres(url, poolSize, connectTimeout, SqlErrors.METADATA);
+        return postgres(url, poolSize, connectTimeout, SqlErrorMapper.NEUTRAL);
     }
 
     /** Opens a Postgres pool; fails within about {@code connectTimeout} when the server cannot be reached. */
@@ -252,6 +265,42 @@ public final class Database implements AutoCloseable {
 
     public Dialect dialect() {
         return dialect;
+    }
+
+    /**
+     * The same pool reporting failures through {@code mapper}; closing the view closes the pool exactly when closing
+     * this object would (a layer that owns the database keeps owning it through its view).
+     */
+    public Database withErrors(SqlErrorMapper mapper) {
+        return new Database(dialect, location, pool, mapper, sqlite, closed, owner);
+    }
+
+    /**
+     * The same pool lent to another layer, reporting failures through {@code mapper}. The borrower's
+     * {@link #close()} does nothing: the pool stays open until its owner closes it.
+     */
+    public Database lend(SqlErrorMapper mapper) {
+        return new Database(dialect, location, pool, mapper, sqlite, closed, false);
+    }
+
+    /** Whether {@link #close()} closes the pool (false for a view made by {@link #lend}). */
+    public boolean ownsPool() {
+        return owner;
+    }
+
+    /** Whether the pool was closed (by its owner). */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /** SQLite only: the busy timeout each statement waits for a lock; empty on Postgres. */
+    public Optional<Duration> sqliteBusyTimeout() {
+        return sqlite == null ? Optional.empty() : Optional.of(sqlite.busyTimeout());
+    }
+
+    /** A failure of {@code kind} as the using layer reports it. */
+    public RuntimeException failure(SqlErrorKind kind, String what, String detail, Throwable cause) {
+        return errors.toException(kind, what, detail, cause);
     }
 
     /** Where the database is, safe to print: {@code sqlite:/path/cinch.db} or {@code postgres:host:port/db}. */
@@ -486,16 +535,16 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Closes the pool. Idempotent. */
+    /** Closes the pool, unless this is a lent view (see {@link #lend}). Idempotent. */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
+        if (owner && closed.compareAndSet(false, true)) {
             pool.close();
         }
     }
 
     @Override
     public String toString() {
-        return "Database[" + location + "]";
+        return "Database[" + location + (owner ? "" : ", borrowed") + "]";
     }
 }

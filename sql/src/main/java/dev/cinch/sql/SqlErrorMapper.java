@@ -1,12 +1,15 @@
-package dev.cinch.metadata;
+package dev.cinch.sql;
 
 /**
  * Turns a classified SQL failure into the exception a layer reports. {@link Database} knows only
- * {@link SqlErrorKind}s; the metadata store maps them to its {@link MetadataException}s ({@link SqlErrors}), and a
- * log backend sharing the same database code can map them to its own.
+ * {@link SqlErrorKind}s; the metadata store maps them to its own exceptions, and the db log store to
+ * {@code LogStoreException}s.
  */
 @FunctionalInterface
 public interface SqlErrorMapper {
+    /** Reports every failure as a {@link SqlException} carrying its kind (tools, tests, code with no layer above). */
+    SqlErrorMapper NEUTRAL = (kind, what, detail, cause) -> new SqlException(kind, what + ": " + detail, cause);
+
     /**
      * @param kind what went wrong
      * @param what the operation, for the message ({@code "create job j_1"})

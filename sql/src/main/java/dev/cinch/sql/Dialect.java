@@ -1,4 +1,4 @@
-package dev.cinch.metadata;
+package dev.cinch.sql;
 
 /** The two SQL databases the metadata lives in. */
 public enum Dialect {

@@ -1,4 +1,4 @@
-package dev.cinch.metadata;
+package dev.cinch.sql;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package dev.cinch.metadata;
+package dev.cinch.sql;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,11 +8,11 @@ import java.util.List;
  * DDL, so this is enough; dollar-quoted bodies (functions, triggers) are deliberately not supported and rejected,
  * rather than split in the wrong place.
  */
-final class SqlScript {
+public final class SqlScript {
     private SqlScript() {
     }
 
-    static List<String> split(String script) {
+    public static List<String> split(String script) {
         List<String> out = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         int n = script.length();
@@ -25,7 +25,7 @@ final class SqlScript {
                 continue;
             }
             if (ch == '$') {
-                throw new MigrationException("migration scripts may not use dollar quoting (found '$' at offset " + i + ")");
+                throw new IllegalArgumentException("migration scripts may not use dollar quoting (found '$' at offset " + i + ")");
             }
             if (ch == '\'' || ch == '"') {
                 int end = i + 1;
@@ -40,7 +40,7 @@ final class SqlScript {
                     end++;
                 }
                 if (end >= n) {
-                    throw new MigrationException("unterminated quote starting at offset " + i + " in a migration script");
+                    throw new IllegalArgumentException("unterminated quote starting at offset " + i + " in a migration script");
                 }
                 current.append(script, i, end + 1);
                 i = end;

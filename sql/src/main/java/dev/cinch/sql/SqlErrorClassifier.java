@@ -1,4 +1,4 @@
-package dev.cinch.metadata;
+package dev.cinch.sql;
 
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -74,7 +74,7 @@ public final class SqlErrorClassifier {
         return SqlErrorKind.OTHER;
     }
 
-    static String firstLine(String message) {
+    public static String firstLine(String message) {
         if (message == null) {
             return "";
         }

@@ -1,4 +1,4 @@
-package dev.cinch.metadata;
+package dev.cinch.sql;
 
 import dev.cinch.logs.config.ConfigException;
 import org.junit.jupiter.api.Test;

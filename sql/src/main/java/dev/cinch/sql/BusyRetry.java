@@ -1,4 +1,4 @@
-package dev.cinch.metadata;
+package dev.cinch.sql;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -34,7 +34,7 @@ public record BusyRetry(Duration budget, Duration firstBackoff, Duration maxBack
      * The sleep before retry number {@code attempt} (1, 2, ...): half the current bound plus a random part up to the
      * other half ("equal jitter"), so no two waiters keep retrying in step and none retries at once.
      */
-    Duration backoff(int attempt) {
+    public Duration backoff(int attempt) {
         long bound = firstBackoff.toNanos() << Math.min(attempt - 1, 20);
         bound = Math.min(bound, maxBackoff.toNanos());
         long half = bound / 2;
