@@ -53,7 +53,7 @@ import java.util.Optional;
         subcommands = {
             AppendCommand.class, SealCommand.class, CatCommand.class, FollowCommand.class, StatCommand.class,
             ExportCommand.class, LsCommand.class, RunCommand.class, MigrateCommand.class, DbCommand.class,
-            TokenCommand.class, CleanupCommand.class, KeysCommand.class, VerifyCommand.class,
+            TokenCommand.class, CleanupCommand.class, KeysCommand.class, VerifyCommand.class, ArchiveCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Cinchlog implements AutoCloseable {
