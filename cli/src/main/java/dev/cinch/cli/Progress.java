@@ -12,7 +12,8 @@ import java.util.Locale;
 /**
  * Progress of a long operator command (verify, archive, cleanup) on stderr: a bar with count, bytes, rate and ETA when
  * stderr is a terminal, and otherwise one plain line every few seconds and at the end, so logs of cron jobs and CI
- * stay readable. Stdout carries only the command's results.
+ * stay readable. Stdout carries only the command's results. A negative total means not known in advance: count and
+ * rate without an ETA.
  */
 final class Progress implements AutoCloseable {
     private static final long PLAIN_LINE_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
@@ -68,6 +69,9 @@ final class Progress implements AutoCloseable {
     /** The plain progress line: {@code verify: 120/500 logs, 35.2 MiB, 12.1 MiB/s, ETA 31s}. */
     String line() {
         double seconds = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
+        if (total < 0) {
+            return String.format(Locale.ROOT, "%s: %d %s, %s, %.1f %s/s", task, done, unit, bytesAndRate(), done / seconds, unit);
+        }
         String eta = done == 0 || done >= total ? "" : ", ETA " + formatSeconds((total - done) * seconds / done);
         return String.format(Locale.ROOT, "%s: %d/%d %s, %s%s", task, done, total, unit, bytesAndRate(), eta);
     }
