@@ -181,6 +181,14 @@ public interface LogStore extends AutoCloseable {
      */
     void importArchive(JobId job, InputStream archive);
 
+    /**
+     * How this store writes the archives of the logs it seals, when it writes them itself: the frame size and zstd
+     * level a composite store compares to decide whether a log moving into this store is re-encoded on the way.
+     */
+    default java.util.Optional<dev.cinch.logs.archive.ArchiveOptions> archiveOptions() {
+        return java.util.Optional.empty();
+    }
+
     /** Releases files, pools and clients. Idempotent. */
     @Override
     void close();

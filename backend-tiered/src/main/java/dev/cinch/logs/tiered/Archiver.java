@@ -4,11 +4,14 @@ import dev.cinch.logs.ChunkConflictException;
 import dev.cinch.logs.CorruptLogException;
 import dev.cinch.logs.JobId;
 import dev.cinch.logs.JobPage;
+import dev.cinch.logs.LogChunk;
 import dev.cinch.logs.LogNotFoundException;
 import dev.cinch.logs.LogStat;
 import dev.cinch.logs.LogStore;
 import dev.cinch.logs.LogStoreException;
 import dev.cinch.logs.LogStoreIOException;
+import dev.cinch.logs.archive.ArchiveOptions;
+import dev.cinch.logs.archive.SeekableArchiveWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -313,11 +316,12 @@ public final class Archiver implements AutoCloseable {
             have = Optional.empty();
         }
         if (have.isEmpty()) {
+            Optional<ArchiveOptions> reencode = reencodeWith(source, dest);
             try {
-                stream(job, source, dest);
+                stream(job, source, dest, reencode);
             } catch (ChunkConflictException e) {
                 dest.delete(job);
-                stream(job, source, dest);
+                stream(job, source, dest, reencode);
             }
         }
         LogStat got = dest.stat(job);
@@ -329,14 +333,32 @@ public final class Archiver implements AutoCloseable {
         }
     }
 
-    private void stream(JobId job, LogStore source, LogStore dest) {
+    /** The destination's archive options when the log must be re-encoded on its way there, else empty (a plain copy). */
+    private Optional<ArchiveOptions> reencodeWith(LogStore source, LogStore dest) {
+        Tier to = store.tiers().stream().filter(t -> t.store() == dest).findFirst().orElseThrow();
+        Optional<ArchiveOptions> want = dest.archiveOptions();
+        if (!to.spec().recompress() || want.isEmpty() || want.equals(source.archiveOptions())) {
+            return Optional.empty();
+        }
+        return want;
+    }
+
+    /**
+     * Writes the source's log into the destination's import through a bounded pipe: the archive as stored, or
+     * re-encoded from the source's verified chunks (one page at a time) with {@code reencode}.
+     */
+    private void stream(JobId job, LogStore source, LogStore dest, Optional<ArchiveOptions> reencode) {
         PipedInputStream in = new PipedInputStream(PIPE_BYTES);
         Future<?> export;
         try {
             PipedOutputStream out = new PipedOutputStream(in);
             export = exporter.submit(() -> {
                 try (out) {
-                    source.exportArchive(job, out);
+                    if (reencode.isPresent()) {
+                        reencode(job, source, out, reencode.get());
+                    } else {
+                        source.exportArchive(job, out);
+                    }
                 }
                 return null;
             });
@@ -370,6 +392,25 @@ public final class Archiver implements AutoCloseable {
         if (importFailure != null) {
             throw importFailure;
         }
+    }
+
+    private static void reencode(JobId job, LogStore source, java.io.OutputStream out, ArchiveOptions options) throws IOException {
+        java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(out, 1 << 16);
+        try (SeekableArchiveWriter writer = new SeekableArchiveWriter(buffered, options)) {
+            long seq = 0;
+            while (true) {
+                List<LogChunk> page = source.readChunks(job, seq, LogStore.MAX_PAGE_CHUNKS);
+                if (page.isEmpty()) {
+                    break;
+                }
+                for (LogChunk c : page) {
+                    writer.addChunk(c.stream(), c.timestampMillis(), c.data());
+                }
+                seq += page.size();
+            }
+            writer.finish();
+        }
+        buffered.flush();
     }
 
     private static Optional<LogStat> statIfExists(LogStore store, JobId job) {

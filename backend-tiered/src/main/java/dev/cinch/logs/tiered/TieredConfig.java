@@ -34,7 +34,11 @@ import java.util.regex.Pattern;
  *       archive-level: 19
  * </pre>
  *
- * A tier's own settings ({@code tiered.<tier>.<section>.<key>}) are that store's keys, set for that tier only; keys
+ * A log moving into a tier whose store writes archives with other options (frame size, level) than the tier above
+ * is re-encoded with them on the way ({@code tiered.<tier>.recompress}, default true), so a cold tier can keep
+ * larger, more compressed frames.
+ *
+ * <p>A tier's own settings ({@code tiered.<tier>.<section>.<key>}) are that store's keys, set for that tier only; keys
  * set outside the tiered section (such as {@code fs.durability}) apply to every tier of that store unless the tier
  * sets them. Named tiers are configured in the config file: environment names cannot spell a tier's nesting.
  *
@@ -55,11 +59,12 @@ public record TieredConfig(List<TierSpec> tiers, Duration moveLease, int batchSi
     public static final String STORE = "store";
     public static final String ARCHIVE_AFTER = "archive-after";
     public static final String ARCHIVE_LARGER_THAN = "archive-larger-than";
+    public static final String RECOMPRESS = "recompress";
 
     private static final Pattern TIER_NAME = Pattern.compile("[a-z][a-z0-9-]{0,30}");
     /** A tier's key: its rules, or a nested store key {@code <section>.<name>}. */
     private static final Pattern TIER_KEY = Pattern.compile("tiered\\.([a-z][a-z0-9-]{0,30})\\."
-            + "(store|archive-after|archive-larger-than|[a-z][a-z0-9-]*\\.[a-z0-9][a-z0-9.-]*)");
+            + "(store|archive-after|archive-larger-than|recompress|[a-z][a-z0-9-]*\\.[a-z0-9][a-z0-9.-]*)");
 
     public TieredConfig {
         tiers = List.copyOf(tiers);
@@ -142,7 +147,7 @@ public record TieredConfig(List<TierSpec> tiers, Duration moveLease, int batchSi
                         + " with the same settings, so they would hold their logs in one place; give each its own "
                         + "location (e.g. tiered." + n + "." + store + ".root)");
             }
-            tiers.add(new TierSpec(n, store, after, largerThan));
+            tiers.add(new TierSpec(n, store, after, largerThan, config.getBoolean(p + RECOMPRESS, true)));
         }
         return new TieredConfig(tiers,
                 config.getDuration(MOVE_LEASE, Duration.ofMinutes(2), Duration.ofSeconds(1), Duration.ofHours(24)),

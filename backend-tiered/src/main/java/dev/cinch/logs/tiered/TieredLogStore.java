@@ -106,6 +106,12 @@ public final class TieredLogStore implements LogStore {
         return tiers.stream().map(Tier::name).toList();
     }
 
+    /** The hot tier's: the options of the archives this store writes when it seals. */
+    @Override
+    public Optional<dev.cinch.logs.archive.ArchiveOptions> archiveOptions() {
+        return hot().store().archiveOptions();
+    }
+
     /** A new archival job over this store's tiers; {@code owner} names it in move leases (host and process). */
     public Archiver archiver(String owner) {
         checkOpen();

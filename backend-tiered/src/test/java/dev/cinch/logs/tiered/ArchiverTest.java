@@ -241,4 +241,38 @@ class ArchiverTest {
             }
         }
     }
+
+    private static byte[] export(LogStore store, JobId job) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        store.exportArchive(job, out);
+        return out.toByteArray();
+    }
+
+    @Test
+    void aTierWithOtherArchiveOptionsReencodesTheLogOnItsWayInUnlessToldNotTo() {
+        for (boolean recompress : new boolean[] {true, false}) {
+            Path dir = dataDir.resolve("recompress-" + recompress);
+            TieredFixture f = new TieredFixture(dir, Map.of("tiered.warm.fs.archive-frame-size", "1MiB",
+                    "tiered.warm.fs.archive-level", "17", "tiered.warm.recompress", String.valueOf(recompress),
+                    "tiered.cold.archive-after", "30d"));
+            try (TieredLogStore store = f.open(); Archiver archiver = store.archiver("test")) {
+                JobId job = JobId.of("re");
+                byte[] log = TieredFixture.writeSealed(store, job, 21, 2_000_000);
+                byte[] asSealed = export(store, job);
+                long storedHot = store.stat(job).storedBytes();
+                assertThat(archiver.runOnce(QUIET).failures()).isEmpty();
+                LogStat moved = store.stat(job);
+                assertThat(moved.tier()).isEqualTo("warm");
+                assertThat(readAll(store, job)).isEqualTo(log);
+                assertThat(store.readChunks(job, 0, 10_000)).hasSize((int) moved.chunks());
+                assertThat(store.verify(job).ok()).isTrue();
+                if (recompress) {
+                    assertThat(export(store, job)).isNotEqualTo(asSealed);
+                    assertThat(moved.storedBytes()).as("level 17, 1 MiB frames against level 7, 256 KiB").isLessThan(storedHot);
+                } else {
+                    assertThat(export(store, job)).isEqualTo(asSealed);
+                }
+            }
+        }
+    }
 }

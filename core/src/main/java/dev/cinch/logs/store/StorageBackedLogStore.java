@@ -125,6 +125,11 @@ public final class StorageBackedLogStore implements LogStore {
         return options.name();
     }
 
+    @Override
+    public Optional<dev.cinch.logs.archive.ArchiveOptions> archiveOptions() {
+        return Optional.of(options.archive());
+    }
+
     /** The backend this store runs on (for backend-specific tests and tools). */
     public LogStorage storage() {
         return storage;
