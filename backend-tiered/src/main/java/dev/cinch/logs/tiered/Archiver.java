@@ -4,27 +4,19 @@ import dev.cinch.logs.ChunkConflictException;
 import dev.cinch.logs.CorruptLogException;
 import dev.cinch.logs.JobId;
 import dev.cinch.logs.JobPage;
-import dev.cinch.logs.LogChunk;
 import dev.cinch.logs.LogNotFoundException;
 import dev.cinch.logs.LogStat;
 import dev.cinch.logs.LogStore;
 import dev.cinch.logs.LogStoreException;
-import dev.cinch.logs.LogStoreIOException;
 import dev.cinch.logs.archive.ArchiveOptions;
-import dev.cinch.logs.archive.SeekableArchiveWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -46,17 +38,16 @@ import java.util.concurrent.TimeUnit;
  * removed, and reported. Two archivers never advance one move: every step is an UPDATE conditional on the state and
  * the lease holder, and an archiver that lost its lease stops at its next step.
  *
- * <p>Memory stays bounded whatever the log's size: the archive streams through a 1 MiB pipe.
+ * <p>Memory stays bounded whatever the log's size: the archive streams through {@link ArchiveTransfer}.
  */
 public final class Archiver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
-    private static final int PIPE_BYTES = 1 << 20;
 
     private final TieredLogStore store;
     private final LocationRecords records;
     private final String owner;
     private final long leaseMillis;
-    private final ExecutorService exporter = Executors.newCachedThreadPool(daemon("cinch-archive-export"));
+    private final ArchiveTransfer transfer = new ArchiveTransfer();
     private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(daemon("cinch-archive-lease"));
 
     /** One planned move: the log, where it is and where it goes. */
@@ -88,7 +79,7 @@ public final class Archiver implements AutoCloseable {
         this.leaseMillis = store.config().moveLease().toMillis();
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    static java.util.concurrent.ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -318,10 +309,10 @@ public final class Archiver implements AutoCloseable {
         if (have.isEmpty()) {
             Optional<ArchiveOptions> reencode = reencodeWith(source, dest);
             try {
-                stream(job, source, dest, reencode);
+                transfer.copy(job, source, dest, reencode);
             } catch (ChunkConflictException e) {
                 dest.delete(job);
-                stream(job, source, dest, reencode);
+                transfer.copy(job, source, dest, reencode);
             }
         }
         LogStat got = dest.stat(job);
@@ -336,81 +327,7 @@ public final class Archiver implements AutoCloseable {
     /** The destination's archive options when the log must be re-encoded on its way there, else empty (a plain copy). */
     private Optional<ArchiveOptions> reencodeWith(LogStore source, LogStore dest) {
         Tier to = store.tiers().stream().filter(t -> t.store() == dest).findFirst().orElseThrow();
-        Optional<ArchiveOptions> want = dest.archiveOptions();
-        if (!to.spec().recompress() || want.isEmpty() || want.equals(source.archiveOptions())) {
-            return Optional.empty();
-        }
-        return want;
-    }
-
-    /**
-     * Writes the source's log into the destination's import through a bounded pipe: the archive as stored, or
-     * re-encoded from the source's verified chunks (one page at a time) with {@code reencode}.
-     */
-    private void stream(JobId job, LogStore source, LogStore dest, Optional<ArchiveOptions> reencode) {
-        PipedInputStream in = new PipedInputStream(PIPE_BYTES);
-        Future<?> export;
-        try {
-            PipedOutputStream out = new PipedOutputStream(in);
-            export = exporter.submit(() -> {
-                try (out) {
-                    if (reencode.isPresent()) {
-                        reencode(job, source, out, reencode.get());
-                    } else {
-                        source.exportArchive(job, out);
-                    }
-                }
-                return null;
-            });
-        } catch (IOException e) {
-            throw new LogStoreIOException(job, "archive move", e);
-        }
-        RuntimeException importFailure = null;
-        try {
-            dest.importArchive(job, in);
-        } catch (RuntimeException e) {
-            importFailure = e;
-        } finally {
-            try {
-                in.close(); // an exporter still writing fails at once instead of blocking on a full pipe
-            } catch (IOException ignored) {
-                // closing a pipe's read end does not fail
-            }
-        }
-        try {
-            export.get();
-        } catch (ExecutionException e) {
-            // The export's failure (damage in the source) explains the import's (a stream cut short): report it.
-            Throwable cause = e.getCause();
-            if (importFailure == null || cause instanceof LogStoreException) {
-                throw cause instanceof RuntimeException r ? r : new LogStoreIOException(job, "archive export", (Exception) cause);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LogStoreIOException(job, "archive move", e);
-        }
-        if (importFailure != null) {
-            throw importFailure;
-        }
-    }
-
-    private static void reencode(JobId job, LogStore source, java.io.OutputStream out, ArchiveOptions options) throws IOException {
-        java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(out, 1 << 16);
-        try (SeekableArchiveWriter writer = new SeekableArchiveWriter(buffered, options)) {
-            long seq = 0;
-            while (true) {
-                List<LogChunk> page = source.readChunks(job, seq, LogStore.MAX_PAGE_CHUNKS);
-                if (page.isEmpty()) {
-                    break;
-                }
-                for (LogChunk c : page) {
-                    writer.addChunk(c.stream(), c.timestampMillis(), c.data());
-                }
-                seq += page.size();
-            }
-            writer.finish();
-        }
-        buffered.flush();
+        return to.spec().recompress() ? ArchiveTransfer.reencodeOptions(source, dest) : Optional.empty();
     }
 
     private static Optional<LogStat> statIfExists(LogStore store, JobId job) {
@@ -455,7 +372,7 @@ public final class Archiver implements AutoCloseable {
 
     @Override
     public void close() {
-        exporter.shutdownNow();
+        transfer.close();
         renewer.shutdownNow();
     }
 }
