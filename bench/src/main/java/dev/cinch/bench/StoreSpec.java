@@ -34,7 +34,7 @@ public record StoreSpec(String name, String durability, Map<String, String> extr
     }
 
     /**
-     * Parses {@code name} or {@code name:key=value,key=value} (e.g. {@code fs:fs.archive-level=19}), so a report
+     * Parses {@code name} or {@code name:key=value,key=value} (or {@code ;} between settings) (e.g. {@code fs:fs.archive-level=19}), so a report
      * can compare a store's settings without code that knows the store.
      */
     public static StoreSpec parse(String spec, String durability) {
@@ -43,7 +43,8 @@ public record StoreSpec(String name, String durability, Map<String, String> extr
             return new StoreSpec(spec, durability);
         }
         Map<String, String> extra = new java.util.LinkedHashMap<>();
-        for (String pair : spec.substring(colon + 1).split(",")) {
+        // ';' separates settings too: JMH splits a parameter list at commas, so a spec inside one uses ';'.
+        for (String pair : spec.substring(colon + 1).split("[,;]")) {
             int eq = pair.indexOf('=');
             if (eq <= 0) {
                 throw new IllegalArgumentException("store setting '" + pair + "' is not key=value");
