@@ -17,38 +17,52 @@ import java.util.UUID;
  * {@code s3.writer-lease}. Another instance takes the role only from a holder that let the lease go stale for that
  * long (its process died), and only with {@code If-Match} on the stale ETag, so of two instances taking it over at
  * once only one succeeds. Staleness is judged by the S3 server's clock alone (its {@code Date} minus the object's
- * {@code Last-Modified}), never by comparing clocks of two machines.
+ * {@code Last-Modified}, both in whole seconds, so a lease counts as stale only past its period plus one second),
+ * never by comparing clocks of two machines.
  */
 final class WriterLease {
     private static final Logger LOG = LoggerFactory.getLogger(WriterLease.class);
 
+    /** HTTP dates have whole seconds: an age measured from two of them may be up to this much too large. */
+    static final Duration CLOCK_RESOLUTION = Duration.ofSeconds(1);
+
     private final S3LogStorage storage;
     private final JobId job;
     private final String key;
-    private final byte[] body;
+    private final String holderLines;
+    private long renewals;
     private volatile String etag;
     /** Why the role was lost (renewal refused or failed for too long), or null while it is held. */
     private volatile String lost;
     private volatile long lastRenewedNanos = System.nanoTime();
     private volatile boolean released;
 
-    private WriterLease(S3LogStorage storage, JobId job, String key, byte[] body, String etag) {
+    private WriterLease(S3LogStorage storage, JobId job, String key, String holderLines, String etag) {
         this.storage = storage;
         this.job = job;
         this.key = key;
-        this.body = body;
+        this.holderLines = holderLines;
         this.etag = etag;
+    }
+
+    /**
+     * The lease's bytes at its {@code n}th renewal. They differ at every renewal: servers whose ETag is the MD5 of the
+     * body would otherwise give a renewed lease its old ETag, and a stale takeover's If-Match would still match.
+     */
+    private static byte[] body(String holderLines, long n) {
+        return (holderLines + "renewal=" + n + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     static WriterLease acquire(S3LogStorage storage, JobId job) throws IOException {
         S3Objects objects = storage.objects();
         String key = storage.layout().writer(job);
-        byte[] body = ("holder=" + storage.instance() + "\ntoken=" + UUID.randomUUID() + "\n").getBytes(StandardCharsets.UTF_8);
+        String holderLines = "holder=" + storage.instance() + "\ntoken=" + UUID.randomUUID() + "\n";
+        byte[] body = body(holderLines, 0);
         Duration lease = storage.config().writerLease();
         for (int attempt = 0; attempt < 3; attempt++) {
             Optional<String> created = objects.putIfAbsent(key, body);
             if (created.isPresent()) {
-                return new WriterLease(storage, job, key, body, created.get());
+                return new WriterLease(storage, job, key, holderLines, created.get());
             }
             Optional<S3Objects.Held> held = objects.getHeld(key);
             if (held.isEmpty()) {
@@ -57,7 +71,7 @@ final class WriterLease {
             // A lease of this very store instance that none of its appenders holds was left by one that failed to
             // give it back (an interrupted close): ours to take over at once.
             boolean orphanOfOurs = held.get().holder().equals(storage.instance()) && !storage.holdsWriter(job);
-            if (!orphanOfOurs && held.get().age().compareTo(lease) < 0) {
+            if (!orphanOfOurs && held.get().age().compareTo(lease.plus(CLOCK_RESOLUTION)) <= 0) {
                 throw new LogLockedException(job, "another process or server instance (its writer lease at "
                         + objects.where(key) + " was renewed " + held.get().age().toMillis() + " ms ago)");
             }
@@ -65,7 +79,7 @@ final class WriterLease {
             if (taken.isPresent()) {
                 LOG.info("job {}: took over a writer lease of {} not renewed for {} ms", job, held.get().holder(),
                         held.get().age().toMillis());
-                return new WriterLease(storage, job, key, body, taken.get());
+                return new WriterLease(storage, job, key, holderLines, taken.get());
             }
             // Another instance renewed or took it over between our HEAD and PUT: look again.
         }
@@ -96,7 +110,7 @@ final class WriterLease {
             return;
         }
         try {
-            Optional<String> next = storage.objects().putIfMatch(key, etag, body);
+            Optional<String> next = storage.objects().putIfMatch(key, etag, body(holderLines, ++renewals));
             if (next.isPresent()) {
                 etag = next.get();
                 lastRenewedNanos = System.nanoTime();
