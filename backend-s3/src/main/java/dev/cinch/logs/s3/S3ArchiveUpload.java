@@ -90,7 +90,7 @@ final class S3ArchiveUpload implements ArchiveUpload {
             if (partLength > 0) {
                 uploadPart();
             }
-            etag = objects.completeMultipart(key, uploadId, parts);
+            etag = objects.completeMultipart(key, uploadId, parts, size);
             uploadId = null;
         }
         partLength = 0;

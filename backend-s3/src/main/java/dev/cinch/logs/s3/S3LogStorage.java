@@ -81,7 +81,7 @@ public final class S3LogStorage implements LogStorage {
     public S3LogStorage(S3StoreConfig config, S3Client client) {
         this.config = config;
         this.client = client;
-        this.objects = new S3Objects(client, config.bucket());
+        this.objects = new S3Objects(client, config.bucket(), config.maxAttempts());
         this.layout = new S3Layout(config.prefix());
         this.cache = new MetadataCache(config.metadataCacheBytes());
         this.instance = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);

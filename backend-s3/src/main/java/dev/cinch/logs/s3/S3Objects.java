@@ -1,6 +1,8 @@
 package dev.cinch.logs.s3;
 
 import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -16,6 +18,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -23,6 +26,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -35,9 +39,12 @@ final class S3Objects {
     private final S3Client client;
     private final String bucket;
 
-    S3Objects(S3Client client, String bucket) {
+    private final int maxAttempts;
+
+    S3Objects(S3Client client, String bucket, int maxAttempts) {
         this.client = client;
         this.bucket = bucket;
+        this.maxAttempts = maxAttempts;
     }
 
     String bucket() {
@@ -59,9 +66,39 @@ final class S3Objects {
         return "s3://" + bucket + "/" + key;
     }
 
+    /**
+     * Runs one SDK call, repeating it when the response broke while the SDK read or parsed it: the SDK retries
+     * throttling, 5xx, resets and timeouts up to the response headers itself (with backoff and jitter), but a
+     * connection reset or timeout inside an XML body escapes it as an {@link UncheckedIOException} or as a
+     * non-retryable "could not parse" {@link SdkClientException}. Every call here is safe to repeat (writes are
+     * conditional or to unique keys, and a repeated conditional write is recognised by its callers).
+     */
+    private <T> T sdk(Supplier<T> request) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return request.get();
+            } catch (UncheckedIOException | SdkClientException e) {
+                if (e instanceof AbortedException || Thread.currentThread().isInterrupted()) {
+                    throw e; // an interrupted caller: stop at once
+                }
+                if (attempt >= maxAttempts) {
+                    throw e instanceof SdkClientException c ? c
+                            : SdkClientException.create("response body failed " + attempt + " times: " + e.getCause(), e);
+                }
+                long capMs = Math.min(5_000, 50L << Math.min(attempt, 10));
+                try {
+                    Thread.sleep(ThreadLocalRandom.current().nextLong(capMs + 1)); // full jitter
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw SdkClientException.create("interrupted while retrying", ie);
+                }
+            }
+        }
+    }
+
     private <T> T call(String operation, String key, Supplier<T> request) throws IOException {
         try {
-            return request.get();
+            return sdk(request);
         } catch (SdkException e) {
             throw new IOException(operation + " of " + where(key) + " failed: " + describe(e), e);
         }
@@ -81,7 +118,7 @@ final class S3Objects {
 
     Optional<Info> head(String key) throws IOException {
         try {
-            HeadObjectResponse r = client.headObject(b -> b.bucket(bucket).key(key));
+            HeadObjectResponse r = sdk(() -> client.headObject(b -> b.bucket(bucket).key(key)));
             return Optional.of(new Info(r.eTag(), r.contentLength(), age(r.sdkHttpResponse().firstMatchingHeader("Date"),
                     r.lastModified())));
         } catch (SdkException e) {
@@ -106,7 +143,7 @@ final class S3Objects {
     }
 
     /** A writer lease as read: its ETag, its holder line, and its age by the server's clock. */
-    record Held(String etag, String holder, Duration age) {
+    record Held(String etag, String holder, Duration age, String body) {
     }
 
     /** Reads a lease object (one GET: body, ETag, Last-Modified and the server's Date). */
@@ -116,15 +153,17 @@ final class S3Objects {
             return Optional.empty();
         }
         GetObjectResponse r = got.get().response();
-        String holder = got.get().asUtf8String().lines().filter(l -> l.startsWith("holder=")).map(l -> l.substring(7))
+        String body = got.get().asUtf8String();
+        String holder = body.lines().filter(l -> l.startsWith("holder=")).map(l -> l.substring(7))
                 .findFirst().orElse("?");
-        return Optional.of(new Held(r.eTag(), holder, age(r.sdkHttpResponse().firstMatchingHeader("Date"), r.lastModified())));
+        return Optional.of(new Held(r.eTag(), holder, age(r.sdkHttpResponse().firstMatchingHeader("Date"), r.lastModified()),
+                body));
     }
 
     /** The whole object, or empty when it does not exist. */
     Optional<ResponseBytes<GetObjectResponse>> get(String key) throws IOException {
         try {
-            return Optional.of(client.getObjectAsBytes(b -> b.bucket(bucket).key(key)));
+            return Optional.of(sdk(() -> client.getObjectAsBytes(b -> b.bucket(bucket).key(key))));
         } catch (SdkException e) {
             if (status(e, 404)) {
                 return Optional.empty();
@@ -146,7 +185,7 @@ final class S3Objects {
     private byte[] getRange(String key, String range, int expected) throws IOException {
         byte[] bytes;
         try {
-            bytes = client.getObjectAsBytes(b -> b.bucket(bucket).key(key).range(range)).asByteArrayUnsafe();
+            bytes = sdk(() -> client.getObjectAsBytes(b -> b.bucket(bucket).key(key).range(range))).asByteArrayUnsafe();
         } catch (SdkException e) {
             if (status(e, 404)) {
                 throw new Missing(where(key));
@@ -168,7 +207,7 @@ final class S3Objects {
      */
     Optional<String> putIfAbsent(String key, byte[] body) throws IOException {
         try {
-            return Optional.of(client.putObject(b -> b.bucket(bucket).key(key).ifNoneMatch("*"), RequestBody.fromBytes(body)).eTag());
+            return Optional.of(sdk(() -> client.putObject(b -> b.bucket(bucket).key(key).ifNoneMatch("*"), RequestBody.fromBytes(body))).eTag());
         } catch (SdkException e) {
             if (status(e, 412) || status(e, 409)) {
                 return Optional.empty();
@@ -180,7 +219,7 @@ final class S3Objects {
     /** Replaces the object only if its ETag is still {@code etag}; the new ETag, or empty when it is not (or gone). */
     Optional<String> putIfMatch(String key, String etag, byte[] body) throws IOException {
         try {
-            return Optional.of(client.putObject(b -> b.bucket(bucket).key(key).ifMatch(etag), RequestBody.fromBytes(body)).eTag());
+            return Optional.of(sdk(() -> client.putObject(b -> b.bucket(bucket).key(key).ifMatch(etag), RequestBody.fromBytes(body))).eTag());
         } catch (SdkException e) {
             if (status(e, 412) || status(e, 409) || status(e, 404)) {
                 return Optional.empty();
@@ -252,14 +291,26 @@ final class S3Objects {
         return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
     }
 
-    String completeMultipart(String key, String uploadId, List<CompletedPart> parts) throws IOException {
-        return call("CompleteMultipartUpload", key, () -> client.completeMultipartUpload(b -> b.bucket(bucket).key(key)
-                .uploadId(uploadId).multipartUpload(m -> m.parts(parts))).eTag());
+    /**
+     * Completes the upload. A retry of a completion whose answer was lost finds the upload gone; the object is then
+     * there with the expected size, which counts as success (the key is unique to this upload).
+     */
+    String completeMultipart(String key, String uploadId, List<CompletedPart> parts, long expectedSize) throws IOException {
+        try {
+            return sdk(() -> client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(parts)))).eTag();
+        } catch (SdkException e) {
+            Optional<Info> there = head(key);
+            if (there.isPresent() && there.get().size() == expectedSize) {
+                return there.get().etag();
+            }
+            throw new IOException("CompleteMultipartUpload of " + where(key) + " failed: " + describe(e), e);
+        }
     }
 
     void abortMultipart(String key, String uploadId) throws IOException {
         try {
-            client.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+            sdk(() -> client.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)));
         } catch (SdkException e) {
             if (!status(e, 404)) {
                 throw new IOException("AbortMultipartUpload of " + where(key) + " failed: " + describe(e), e);

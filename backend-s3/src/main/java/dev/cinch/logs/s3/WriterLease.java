@@ -68,6 +68,11 @@ final class WriterLease {
             if (held.isEmpty()) {
                 continue; // given back meanwhile: try again
             }
+            if (held.get().body().equals(new String(body, StandardCharsets.UTF_8))) {
+                // Our own PUT, whose answer was lost and whose retry met the object it had stored (the body holds a
+                // token of ours alone).
+                return new WriterLease(storage, job, key, holderLines, held.get().etag());
+            }
             // A lease of this very store instance that none of its appenders holds was left by one that failed to
             // give it back (an interrupted close): ours to take over at once.
             boolean orphanOfOurs = held.get().holder().equals(storage.instance()) && !storage.holdsWriter(job);
@@ -76,6 +81,9 @@ final class WriterLease {
                         + objects.where(key) + " was renewed " + held.get().age().toMillis() + " ms ago)");
             }
             Optional<String> taken = objects.putIfMatch(key, held.get().etag(), body);
+            if (taken.isEmpty()) {
+                taken = ownWrite(objects, key, body);
+            }
             if (taken.isPresent()) {
                 LOG.info("job {}: took over a writer lease of {} not renewed for {} ms", job, held.get().holder(),
                         held.get().age().toMillis());
@@ -85,6 +93,15 @@ final class WriterLease {
         }
         throw new LogLockedException(job, "another process or server instance (the writer lease at "
                 + objects.where(key) + " kept changing hands)");
+    }
+
+    /**
+     * After a refused conditional PUT: the object's ETag if it holds exactly {@code body} (our own write landed and
+     * only its answer was lost, so the client's retry was refused by it), else empty.
+     */
+    private static Optional<String> ownWrite(S3Objects objects, String key, byte[] body) throws IOException {
+        Optional<S3Objects.Held> now = objects.getHeld(key);
+        return now.filter(h -> h.body().equals(new String(body, StandardCharsets.UTF_8))).map(S3Objects.Held::etag);
     }
 
     /** Throws {@link LogLockedException} when the role has been lost; writes check it first. */
@@ -110,7 +127,11 @@ final class WriterLease {
             return;
         }
         try {
-            Optional<String> next = storage.objects().putIfMatch(key, etag, body(holderLines, ++renewals));
+            byte[] renewed = body(holderLines, ++renewals);
+            Optional<String> next = storage.objects().putIfMatch(key, etag, renewed);
+            if (next.isEmpty()) {
+                next = ownWrite(storage.objects(), key, renewed);
+            }
             if (next.isPresent()) {
                 etag = next.get();
                 lastRenewedNanos = System.nanoTime();
