@@ -17,7 +17,7 @@ import java.time.Duration;
 import java.util.List;
 
 /** Builds the one {@link S3Client} a store owns, from its settings. */
-final class S3Clients {
+public final class S3Clients {
     private S3Clients() {
     }
 
@@ -27,7 +27,7 @@ final class S3Clients {
      * full jitter. The retry quota ("circuit breaker") is off: a store must ride out a bad minute of its S3 server, and
      * every request here is safe to repeat (writes are conditional, and a repeated one is recognised).
      */
-    static S3Client build(S3StoreConfig config, List<ExecutionInterceptor> interceptors) {
+    public static S3Client build(S3StoreConfig config, List<ExecutionInterceptor> interceptors) {
         AwsCredentialsProvider credentials = config.credentials()
                 .<AwsCredentialsProvider>map(c -> StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey())))
