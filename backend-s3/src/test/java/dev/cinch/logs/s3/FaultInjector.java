@@ -90,9 +90,10 @@ final class FaultInjector implements ExecutionInterceptor {
         if (f == null) {
             return context.responseBody();
         }
+        Optional<InputStream> real = context.responseBody();
         return switch (f) {
-            case SLOW_DOWN -> Optional.of(xml("SlowDown", "Please reduce your request rate."));
-            case INTERNAL_ERROR -> Optional.of(xml("InternalError", "We encountered an internal error. Please try again."));
+            case SLOW_DOWN -> Optional.of(xml("SlowDown", "Please reduce your request rate.", real));
+            case INTERNAL_ERROR -> Optional.of(xml("InternalError", "We encountered an internal error. Please try again.", real));
             case RESET -> context.responseBody().map(in -> new FilterInputStream(in) {
                 private long left = ThreadLocalRandom.current().nextLong(0, 64);
 
@@ -145,8 +146,24 @@ final class FaultInjector implements ExecutionInterceptor {
         };
     }
 
-    private static InputStream xml(String code, String message) {
-        return new ByteArrayInputStream(("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>"
-                + message + "</Message><RequestId>injected</RequestId></Error>").getBytes(StandardCharsets.UTF_8));
+    /**
+     * An error body in place of the real one; closing it closes the real body too, which gives the connection back
+     * to the client's pool (an abandoned body would hold it for good).
+     */
+    private static InputStream xml(String code, String message, Optional<InputStream> real) {
+        return new FilterInputStream(new ByteArrayInputStream(("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>"
+                + code + "</Code><Message>" + message + "</Message><RequestId>injected</RequestId></Error>")
+                .getBytes(StandardCharsets.UTF_8))) {
+            @Override
+            public void close() throws IOException {
+                try {
+                    if (real.isPresent()) {
+                        real.get().close();
+                    }
+                } finally {
+                    super.close();
+                }
+            }
+        };
     }
 }

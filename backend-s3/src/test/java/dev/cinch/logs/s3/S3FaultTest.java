@@ -44,16 +44,25 @@ class S3FaultTest {
             TestS3.createBucket(c);
         }
         CinchConfig cfg = TestS3.config(S3).with("s3.request-timeout", "5s").with("s3.max-attempts", "12")
-                .with("s3.segment-size", "256KiB");
+                .with("s3.segment-size", "256KiB").with("s3.part-size", "5MiB");
         FaultInjector writerFaults = new FaultInjector(0.2, 150);
         FaultInjector readerFaults = new FaultInjector(0.2, 150);
         List<Corpus.Log> corpus = Corpus.generated();
-        int jobs = 3;
+        int jobs = 4;
         List<List<LogChunk>> logs = new ArrayList<>();
-        for (int j = 0; j < jobs; j++) {
+        for (int j = 0; j < jobs - 1; j++) {
             List<LogChunk> chunks = LogReference.chunk(corpus.get(j).bytes(), new Random(j), 8192);
             logs.add(chunks.subList(0, Math.min(chunks.size(), 120)));
         }
+        // One log of 12 MiB that does not compress: its archive goes up in three 5 MiB parts under the faults too.
+        List<LogChunk> big = new ArrayList<>();
+        Random rnd = new Random(99);
+        for (int i = 0; i < 24; i++) {
+            byte[] data = new byte[512 << 10];
+            rnd.nextBytes(data);
+            big.add(new LogChunk(i, dev.cinch.logs.LogStream.STDOUT, i, data));
+        }
+        logs.add(big);
         ConcurrentLinkedQueue<Throwable> problems = new ConcurrentLinkedQueue<>();
         try (LogStore writer = store(cfg, writerFaults); LogStore reader = store(cfg, readerFaults)) {
             writerFaults.enable(true);

@@ -133,6 +133,19 @@ class S3StoreTest {
     }
 
     @Test
+    void aStoredAppendIsInS3WhenItReturns() {
+        JobId j = JobId.of("stored");
+        LogStore writer = open(TestS3.config(S3));
+        LogStore reader = open(TestS3.config(S3));
+        for (int i = 0; i < 20; i++) {
+            writer.append(j, chunk(i, "line " + i + "\n"));
+            // No waiting: the default durability returns only once the chunk's segment is stored.
+            assertThat(reader.stat(j).chunks()).as("after append %d", i).isEqualTo(i + 1);
+            assertThat(S3LogStoreContractTest.keysOf(raw, LAYOUT.segmentPrefix(j))).hasSize(i + 1);
+        }
+    }
+
+    @Test
     void sealLeavesOnlyThePointerAndTheArchive() {
         JobId j = JobId.of("sealed-keys");
         LogStore s = open(TestS3.config(S3));
