@@ -290,10 +290,67 @@ public final class TieredLogStore implements LogStore {
         return now != tier && now.store().exists(job);
     }
 
+    /**
+     * Follows the log in the tier that answers now. When a move takes the log out of that tier under the follower
+     * (seal with move-at-seal, or the archival job), the follower goes on from its next seq in the tier the record
+     * names now, so a slow follower still gets every chunk.
+     */
     @Override
     public LogFollower follow(JobId job, long fromSeq) {
         checkOpen();
-        return answering(job).store().follow(job, fromSeq);
+        Tier tier = answering(job);
+        return new MovingFollower(job, tier, tier.store().follow(job, fromSeq));
+    }
+
+    /** Polled by one thread; closed by any (closing wakes nothing more than the tier's follower does). */
+    private final class MovingFollower implements LogFollower {
+        private final JobId job;
+        private Tier tier;
+        private volatile LogFollower current;
+        private volatile boolean closed;
+
+        MovingFollower(JobId job, Tier tier, LogFollower current) {
+            this.job = job;
+            this.tier = tier;
+            this.current = current;
+        }
+
+        @Override
+        public List<LogChunk> poll(java.time.Duration timeout) throws InterruptedException {
+            for (int attempt = 0; ; attempt++) {
+                LogFollower f = current;
+                try {
+                    return f.poll(timeout);
+                } catch (LogNotFoundException e) {
+                    Tier now = answering(job);
+                    if (closed || now == tier || attempt >= 2) {
+                        throw e; // deleted, not moved
+                    }
+                    f.close();
+                    tier = now;
+                    current = now.store().follow(job, f.nextSeq());
+                    if (closed) {
+                        current.close();
+                    }
+                }
+            }
+        }
+
+        @Override
+        public boolean isFinished() {
+            return current.isFinished();
+        }
+
+        @Override
+        public long nextSeq() {
+            return current.nextSeq();
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            current.close();
+        }
     }
 
     @Override

@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code kill -9} of a child JVM in the middle of an archival pass (hot → warm → cold, fs tiers, SQLite records),
  * 50 rounds. After every kill each log reads byte-exact through the tiered store from the one tier its record
- * names; then a rerun finishes every move, after which each log is in exactly one tier and no tier holds anything
- * else. Each round adds logs, so every child has moves to make.
+ * names (every log a move may have touched each round, all of them every tenth round); then a rerun finishes every
+ * move, after which each log is in exactly one tier and no tier holds anything else. Each round adds logs, so every
+ * child has moves to make.
  */
 class ArchiverCrashTest {
     private static final int ROUNDS = 50;
@@ -66,10 +67,16 @@ class ArchiverCrashTest {
                 killedMidPass++;
             }
 
-            // Right after the kill: every log, byte-exact, from the tier its record names.
+            // Right after the kill: every log a move may have touched, byte-exact, from the tier its record names
+            // (this round's logs, and any log whose move is under way); every log every tenth round and at the end.
+            boolean all = round % 10 == 9 || round == ROUNDS - 1;
             try (TieredLogStore store = f.open()) {
                 for (Map.Entry<JobId, byte[]> e : expected.entrySet()) {
-                    assertThat(readAll(store, e.getKey())).as("round %d, %s after kill", round, e.getKey()).isEqualTo(e.getValue());
+                    boolean touched = e.getKey().value().startsWith("r" + round + "-")
+                            || store.records().find(e.getKey()).orElseThrow().state() != MoveState.RESIDENT;
+                    if (all || touched) {
+                        assertThat(readAll(store, e.getKey())).as("round %d, %s after kill", round, e.getKey()).isEqualTo(e.getValue());
+                    }
                 }
             }
             // The rerun: a clock past the killed child's leases, so its moves are taken over at once.
@@ -80,8 +87,10 @@ class ArchiverCrashTest {
                 assertThat(r.failures()).as("round %d", round).isEmpty();
                 for (Map.Entry<JobId, byte[]> e : expected.entrySet()) {
                     assertThat(store.stat(e.getKey()).tier()).isEqualTo("cold");
-                    assertThat(readAll(store, e.getKey())).isEqualTo(e.getValue());
                     assertThat(store.records().find(e.getKey()).orElseThrow().state()).isEqualTo(MoveState.RESIDENT);
+                    if (all || e.getKey().value().startsWith("r" + round + "-")) {
+                        assertThat(readAll(store, e.getKey())).isEqualTo(e.getValue());
+                    }
                 }
             }
             // No orphan: hot and warm hold nothing, cold holds exactly the logs.

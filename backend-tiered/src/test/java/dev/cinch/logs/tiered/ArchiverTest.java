@@ -275,4 +275,38 @@ class ArchiverTest {
             }
         }
     }
+
+    @Test
+    void aFollowerOfALogThatMovesAwayUnderItGoesOnFromTheNewTier() throws Exception {
+        TieredFixture f = new TieredFixture(dataDir, Map.of("tiered.move-at-seal", "true", "tiered.cold.archive-after", "30d"));
+        try (TieredLogStore store = f.open()) {
+            JobId job = JobId.of("followed");
+            List<byte[]> parts = dev.cinch.logs.testkit.CiLogGenerator.split(
+                    dev.cinch.logs.testkit.CiLogGenerator.generate(31, 300_000), 31, 4096);
+            java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+            try (dev.cinch.logs.LogFollower follower = store.follow(job, 0)) {
+                for (int i = 0; i < parts.size(); i++) {
+                    store.append(job, new dev.cinch.logs.LogChunk(i, dev.cinch.logs.LogStream.STDOUT, i, parts.get(i)));
+                    expected.write(parts.get(i));
+                    if (i == 3) {
+                        follower.poll(Duration.ofSeconds(5)); // it has started in the hot tier
+                    }
+                }
+                store.seal(job); // moves the log to warm and deletes it from hot before the follower read the rest
+                assertThat(store.stat(job).tier()).isEqualTo("warm");
+                java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+                for (dev.cinch.logs.LogChunk c : store.readChunks(job, 0, 4)) {
+                    got.write(c.data());
+                }
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (!follower.isFinished() && System.nanoTime() < deadline) {
+                    for (dev.cinch.logs.LogChunk c : follower.poll(Duration.ofMillis(200))) {
+                        got.write(c.data());
+                    }
+                }
+                assertThat(follower.isFinished()).isTrue();
+                assertThat(got.toByteArray()).isEqualTo(expected.toByteArray());
+            }
+        }
+    }
 }
