@@ -30,8 +30,10 @@ import java.util.Map;
  *       instance that has followers wakes the followers of that job, which then read the rows.</li>
  *   <li><b>SQLite</b>: a bounded poll of {@code PRAGMA data_version} on a connection of its own, which changes
  *       whenever another connection committed; then every watched job is signalled (followers re-read; a wake-up
- *       without a change costs one indexed lookup). Only while somebody follows; never for {@code :memory:}, which
- *       no other process can see.</li>
+ *       without a change costs one indexed lookup). Only while somebody follows.</li>
+ *   <li><b>SQLite {@code :memory:}</b>: no other process can see it, but other store instances in this process can,
+ *       through a lent pool; its single connection has no second one to compare {@code data_version} with, so the
+ *       poll reads the watched jobs' {@code log_heads} rows (chunk count, form) through the pool instead.</li>
  * </ul>
  */
 final class DbChangeFeed implements ChangeFeed, AutoCloseable {
@@ -94,11 +96,12 @@ final class DbChangeFeed implements ChangeFeed, AutoCloseable {
     }
 
     private void startIfNeeded() {
-        if (thread != null || closed || db.location().endsWith(":memory:")) {
+        if (thread != null || closed) {
             return;
         }
-        thread = new Thread(db.dialect() == Dialect.POSTGRES ? this::listen : this::pollDataVersion,
-                "cinch-db-log-changes");
+        Runnable loop = db.dialect() == Dialect.POSTGRES ? this::listen
+                : db.location().endsWith(":memory:") ? this::pollHeads : this::pollDataVersion;
+        thread = new Thread(loop, "cinch-db-log-changes");
         thread.setDaemon(true);
         thread.start();
     }
@@ -172,6 +175,42 @@ final class DbChangeFeed implements ChangeFeed, AutoCloseable {
                 }
                 LOG.warn("polling {} for log changes failed ({}); retrying in 1 s", db.location(), e.toString());
                 sleep(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    /** The {@code :memory:} poll: a watched job whose head row changed (or appeared, or went) is signalled. */
+    private void pollHeads() {
+        Map<JobId, String> seen = new HashMap<>();
+        while (!closed) {
+            sleep(poll);
+            List<JobId> jobs;
+            synchronized (guard) {
+                jobs = List.copyOf(watchers.keySet());
+            }
+            if (jobs.isEmpty() || db.isClosed()) {
+                continue;
+            }
+            try {
+                for (JobId j : jobs) {
+                    String state = db.read("poll the log of job " + j, c -> {
+                        try (PreparedStatement ps = c.prepareStatement("SELECT chunks, sealed FROM log_heads WHERE job_id = ?")) {
+                            ps.setString(1, j.value());
+                            try (ResultSet rs = ps.executeQuery()) {
+                                return rs.next() ? rs.getLong(1) + "/" + rs.getInt(2) : "absent";
+                            }
+                        }
+                    });
+                    String before = seen.put(j, state);
+                    if (before != null && !before.equals(state)) {
+                        local.publish(j);
+                    }
+                }
+                seen.keySet().retainAll(jobs);
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    LOG.debug("polling log heads failed", e);
+                }
             }
         }
     }
