@@ -70,7 +70,7 @@ class ConfigCheckTest {
         Files.writeString(file, "data_dir: /var/lib/cinch\n");
         assertThat(run(env(Map.of()), "", "--config", file.toString(), "stat", "x").err())
                 .contains("did you mean 'data-dir'?").contains("Top-level keys: data-dir, log-store")
-                .contains("sections: database, encryption, fs, tokens");
+                .contains("sections: database, db, encryption, fs, tokens");
         Files.writeString(file, "database:\n  pool-sise: 4\n");
         assertThat(run(env(Map.of()), "", "--config", file.toString(), "stat", "x").err())
                 .contains("section 'database' has: ").contains("database.pool-size");
