@@ -222,6 +222,8 @@ public final class Database implements AutoCloseable {
         hc.addDataSourceProperty("connectTimeout", Long.toString(seconds));
         hc.addDataSourceProperty("loginTimeout", Long.toString(seconds));
         hc.addDataSourceProperty("tcpKeepAlive", "true");
+        // A JDBC batch of INSERTs goes to the server as multi-row INSERTs: group commits of many chunks, bulk loads.
+        hc.addDataSourceProperty("reWriteBatchedInserts", "true");
         hc.setMaximumPoolSize(poolSize);
         hc.setMinimumIdle(Math.min(2, poolSize));
         hc.setConnectionTimeout(Math.max(250, connectTimeout.toMillis()));

@@ -54,14 +54,18 @@ final class DbChangeFeed implements ChangeFeed, AutoCloseable {
         this.poll = poll;
     }
 
-    /** Queues a notification per entry ({@code "<job> <detail>"}) in the caller's Postgres transaction. */
+    /**
+     * Queues a notification per entry ({@code "<job> <detail>"}) in the caller's Postgres transaction, all in one
+     * statement (one round trip however many logs a group commit covers).
+     */
     static void notify(Connection c, List<String> payloads) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-            for (String p : payloads) {
-                ps.setString(1, CHANNEL);
-                ps.setString(2, p);
-                ps.executeQuery().close();
-            }
+        if (payloads.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, p) FROM unnest(?::text[]) AS p")) {
+            ps.setString(1, CHANNEL);
+            ps.setArray(2, c.createArrayOf("text", payloads.toArray()));
+            ps.executeQuery().close();
         }
     }
 
