@@ -65,7 +65,7 @@ public final class DbLogStorage implements LogStorage {
     private final DbStoreConfig config;
     private final Database db;
     private final String instanceId = UUID.randomUUID().toString();
-    private final GroupCommitter committer = new GroupCommitter(this);
+    private final GroupCommitter committer;
     private final DbChangeFeed feed;
     private final ConcurrentHashMap<JobId, DbAppender> appenders = new ConcurrentHashMap<>();
     private final ScheduledExecutorService leaseKeeper;
@@ -77,6 +77,7 @@ public final class DbLogStorage implements LogStorage {
     public DbLogStorage(DbStoreConfig config, Database db) {
         this.config = config;
         this.db = db;
+        this.committer = new GroupCommitter(this);
         new Migrator(db, COMPONENT).migrate();
         sweepStaleUploads();
         this.feed = new DbChangeFeed(db, config.followPoll());

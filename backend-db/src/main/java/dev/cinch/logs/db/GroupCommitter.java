@@ -17,21 +17,34 @@ import java.util.concurrent.locks.ReentrantLock;
  * transaction at once (a lone appender waits for exactly one commit, as with a transaction per append); callers
  * arriving meanwhile wait, and the first of them leads the next commit, which covers all of them. So with many jobs
  * appending at once the cost of a durable commit (an fsync of the WAL, a Postgres WAL flush) is shared, and an
- * idle store never waits.
+ * idle store never waits. On Postgres up to {@link #concurrentCommits} such commits run at once, for different logs.
  *
  * <p>Each log's row in {@code log_heads} is updated with a fence: only while this instance is its writer and its
  * committed chunk count is the one the appender expects. A log that fails the fence (its lease was taken over) gets
  * an error; the others in the batch commit.
  */
 final class GroupCommitter {
+    /**
+     * Commits that may run at once. SQLite has one write lock, so one. Postgres flushes its WAL for concurrent
+     * commits together and a commit's latency is mostly round trips, so a few transactions in flight (each for
+     * different logs) keep the server busy while one waits.
+     */
+    static int concurrentCommits(Dialect dialect) {
+        return dialect == Dialect.POSTGRES ? 4 : 1;
+    }
+
     private final DbLogStorage storage;
+    private final int maxRunning;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition done = lock.newCondition();
     private final LinkedHashSet<DbAppender> queued = new LinkedHashSet<>();
-    private boolean leading;
+    /** Logs in a running commit: a log is in at most one at a time (its commit is fenced by its chunk count). */
+    private final java.util.HashSet<DbAppender> inFlight = new java.util.HashSet<>();
+    private int running;
 
     GroupCommitter(DbLogStorage storage) {
         this.storage = storage;
+        this.maxRunning = concurrentCommits(storage.db().dialect());
     }
 
     /** Returns once the appender's chunks up to {@code target} are committed; throws when its commit failed. */
@@ -40,18 +53,18 @@ final class GroupCommitter {
         try {
             while (appender.committed().chunks() < target && !appender.isClosed()) {
                 queued.add(appender);
-                if (leading) {
+                List<DbAppender> batch = running < maxRunning ? takeEligible() : List.of();
+                if (batch.isEmpty()) {
                     done.awaitUninterruptibly();
                 } else {
-                    leading = true;
-                    List<DbAppender> batch = new ArrayList<>(queued);
-                    queued.clear();
+                    running++;
                     lock.unlock();
                     try {
                         run(batch);
                     } finally {
                         lock.lock();
-                        leading = false;
+                        running--;
+                        batch.forEach(inFlight::remove);
                         done.signalAll();
                     }
                 }
@@ -63,6 +76,19 @@ final class GroupCommitter {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The queued logs not in a running commit, taken off the queue and marked in flight. Under {@link #lock}. */
+    private List<DbAppender> takeEligible() {
+        List<DbAppender> batch = new ArrayList<>();
+        for (java.util.Iterator<DbAppender> it = queued.iterator(); it.hasNext(); ) {
+            DbAppender a = it.next();
+            if (inFlight.add(a)) {
+                batch.add(a);
+                it.remove();
+            }
+        }
+        return batch;
     }
 
     /** One transaction for the pending chunks of every log in {@code appenders}. */
