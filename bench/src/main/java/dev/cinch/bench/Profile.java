@@ -43,7 +43,8 @@ public record Profile(String name, int forks, int warmups, TimeValue warmupTime,
                     new Run("DecompressSliceBaselineBench", Map.of("logSize", "1MiB")),
                     new Run("FollowLatencyBench", Map.of("store", stores, "durability", "none")),
                     new Run("ChunkCodecBench", Map.of("chunkBytes", "4096")),
-                    new Run("JobClaimBench", Map.of("database", "postgres,sqlite"))));
+                    new Run("JobClaimBench", Map.of("database", "postgres,sqlite")),
+                    new Run("DbAppendBench", Map.of("database", "sqlite,postgres", "mode", "store,seed,tx"))));
             // Quick: every benchmark and every target, at the sizes that decide the targets; about 45 forks.
             case "quick" -> new Profile(name, 1, 1, TimeValue.seconds(1), 3, TimeValue.milliseconds(400), List.of(
                     new Run("StoreAppendBench", Map.of("store", stores, "durability", "fsync,group,none", "chunkBytes", "4096")),
@@ -62,7 +63,8 @@ public record Profile(String name, int forks, int warmups, TimeValue warmupTime,
                     new Run("FollowLatencyBench.*", Map.of("store", stores, "durability", "fsync,group,none", "writer", "in-process")),
                     new Run("FollowLatencyBench.*", Map.of("store", stores, "durability", "group", "writer", "child-process")),
                     new Run("ChunkCodecBench", Map.of("chunkBytes", "4096")),
-                    new Run("JobClaimBench", Map.of("database", "postgres,sqlite"))));
+                    new Run("JobClaimBench", Map.of("database", "postgres,sqlite")),
+                    new Run("DbAppendBench", Map.of("database", "sqlite,postgres", "mode", "store,seed,tx"))));
             // Full: every parameter the benchmarks declare.
             case "full" -> new Profile(name, 1, 2, TimeValue.seconds(1), 3, TimeValue.seconds(2), List.of(
                     new Run("StoreAppendBench", Map.of("store", stores)),
@@ -78,7 +80,8 @@ public record Profile(String name, int forks, int warmups, TimeValue warmupTime,
                     new Run("DecompressSliceBaselineBench", Map.of()),
                     new Run("FollowLatencyBench", Map.of("store", stores)),
                     new Run("ChunkCodecBench", Map.of()),
-                    new Run("JobClaimBench", Map.of())));
+                    new Run("JobClaimBench", Map.of()),
+                    new Run("DbAppendBench", Map.of())));
             // Queue: only the job queue benchmark, with longer measurement than full (claims/s on a shared machine
             // moves a lot); run.sh rewrites only its own section of RESULTS.md.
             case "queue" -> new Profile(name, 1, 2, TimeValue.seconds(1), 5, TimeValue.seconds(2), List.of(

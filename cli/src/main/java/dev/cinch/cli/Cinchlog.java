@@ -4,6 +4,7 @@ import dev.cinch.logs.InvalidJobIdException;
 import dev.cinch.logs.JobId;
 import dev.cinch.logs.LogStore;
 import dev.cinch.logs.LogStores;
+import dev.cinch.sql.Database;
 import dev.cinch.logs.config.CinchConfig;
 import dev.cinch.logs.config.ConfigException;
 import dev.cinch.metadata.InvalidInputException;
@@ -61,6 +62,8 @@ public final class Cinchlog implements AutoCloseable {
     public static final int EXIT_USAGE = 2;
     /** {@code run} only: the command exited 0, but storing or sealing its log failed. */
     public static final int EXIT_STORAGE_FAILED = 3;
+    /** The provider name of the log store that lives in the metadata database. */
+    static final String DB_STORE = "db";
 
     @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE", converter = NonEmptyPathConverter.class,
             description = "Config file (.yml/.yaml or .properties). Env vars override it; flags override both.")
@@ -71,7 +74,7 @@ public final class Cinchlog implements AutoCloseable {
     Path dataDir;
 
     @Option(names = "--store", scope = ScopeType.INHERIT, paramLabel = "NAME", converter = NonEmptyConverter.class,
-            description = "Log store: a provider name such as fs (env CINCH_LOG_STORE, default fs).")
+            description = "Log store: a provider name such as fs or db (env CINCH_LOG_STORE, default fs).")
     String storeName;
 
     final InputStream in;
@@ -109,6 +112,8 @@ public final class Cinchlog implements AutoCloseable {
     /** Parses and runs one command line; returns the exit code. */
     public int execute(String... args) {
         CommandLine cl = new CommandLine(this);
+        // 'db' is both a store name and a command: '--store db ls' must read 'db' as the option's value.
+        cl.setAllowSubcommandsAsOptionParameters(true);
         PrintWriter errWriter = new PrintWriter(err, true, StandardCharsets.UTF_8);
         cl.setErr(errWriter);
         cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
@@ -184,10 +189,18 @@ public final class Cinchlog implements AutoCloseable {
         return config;
     }
 
-    /** The configured log store, opened on first use and closed with the CLI. */
+    /**
+     * The configured log store, opened on first use and closed with the CLI. The {@code db} store keeps logs in the
+     * metadata database: it borrows the metadata's pool (one pool per database; on SQLite a second one would compete
+     * for the write lock) and the metadata schema is brought up to date first, as for every metadata command.
+     */
     public LogStore store() {
         if (store == null) {
-            store = LogStores.fromClassPath().open(config());
+            if (DB_STORE.equals(config().logStore())) {
+                store = LogStores.fromClassPath().open(config(), Map.of(Database.class, metadata().database()));
+            } else {
+                store = LogStores.fromClassPath().open(config());
+            }
         }
         return store;
     }

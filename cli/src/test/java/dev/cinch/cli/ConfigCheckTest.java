@@ -72,7 +72,7 @@ class ConfigCheckTest {
         assertThat(run(env(Map.of()), "", "--config", file.toString(), "stat", "x").err())
                 .contains("did you mean 'data-dir'?").contains("Top-level keys: data-dir, log-store")
                 .contains("sections: " + String.join(", ", dev.cinch.logs.config.ConfigSchema.fromClassPath().sections()))
-                .contains("database").contains("fs").contains("s3").contains("tiered");
+                .contains("database").contains("db").contains("fs").contains("s3").contains("tiered");
         Files.writeString(file, "database:\n  pool-sise: 4\n");
         assertThat(run(env(Map.of()), "", "--config", file.toString(), "stat", "x").err())
                 .contains("section 'database' has: ").contains("database.pool-size");

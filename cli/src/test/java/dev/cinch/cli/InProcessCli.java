@@ -23,8 +23,13 @@ abstract class InProcessCli {
 
     Result run(byte[] stdin, Map<String, String> env, String... args) {
         Map<String, String> e = new HashMap<>(env);
-        e.putIfAbsent("CINCH_DATA_DIR", dir.resolve("data").toString());
+        addDefaults(e);
         return runWithEnv(stdin, e, args);
+    }
+
+    /** Settings every {@link #run} gets unless the test sets them: the data dir. */
+    void addDefaults(Map<String, String> env) {
+        env.putIfAbsent("CINCH_DATA_DIR", dir.resolve("data").toString());
     }
 
     /** Runs with exactly {@code env} as the environment. */

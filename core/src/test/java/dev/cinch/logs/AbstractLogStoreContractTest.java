@@ -1162,6 +1162,48 @@ public abstract class AbstractLogStoreContractTest {
         assertThat(readAllChunks(reader, j)).isEqualTo(chunks);
     }
 
+    /**
+     * A follower in another store instance over the same storage (another server process) is woken by the change
+     * signal of that medium (inotify, a database notification or bounded poll), not by the safety re-check, and sees
+     * the seal.
+     */
+    @Test
+    @Timeout(60)
+    void aFollowerInAnotherInstanceWakesPromptlyOnAppendAndSeal() throws Exception {
+        JobId j = job("follow-other-instance");
+        store.append(j, chunk(0, "first\n"));
+        LogStore other = reopen();
+        try (LogFollower follower = other.follow(j, 1)) {
+            assertThat(follower.poll(Duration.ofMillis(50))).isEmpty();
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try {
+                for (int seq = 1; seq <= 3; seq++) {
+                    CountDownLatch waiting = new CountDownLatch(1);
+                    Future<List<LogChunk>> next = pool.submit(() -> {
+                        waiting.countDown();
+                        return follower.poll(Duration.ofSeconds(20));
+                    });
+                    waiting.await();
+                    sleep(100);
+                    long appended = System.nanoTime();
+                    store.append(j, chunk(seq, "line " + seq + "\n"));
+                    List<LogChunk> got = next.get(20, TimeUnit.SECONDS);
+                    long latencyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - appended);
+                    assertThat(got).containsExactly(chunk(seq, "line " + seq + "\n"));
+                    assertThat(latencyMs).as("cross-instance follow wake-up latency ms").isLessThan(ChangeFeedLimits.WAKE_MS);
+                }
+                store.seal(j);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (!follower.isFinished() && System.nanoTime() < deadline) {
+                    assertThat(follower.poll(Duration.ofSeconds(5))).isEmpty();
+                }
+                assertThat(follower.isFinished()).as("the follower in the other instance saw the seal").isTrue();
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
     // ---- archive hand-off, more --------------------------------------------------------------------------------
 
     /** An archive of {@code chunks} written directly, with {@code options} (as another tier might). */

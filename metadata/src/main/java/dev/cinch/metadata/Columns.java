@@ -52,22 +52,6 @@ final class Columns {
         return rs.wasNull() ? null : Instant.ofEpochSecond(v);
     }
 
-    /** {@code job_logs.timestamp}: milliseconds, since chunks carry millisecond timestamps. */
-    void setMillis(PreparedStatement ps, int index, long epochMillis) throws SQLException {
-        if (dialect == Dialect.POSTGRES) {
-            ps.setObject(index, OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC));
-        } else {
-            ps.setLong(index, epochMillis);
-        }
-    }
-
-    long getMillis(ResultSet rs, String column) throws SQLException {
-        if (dialect == Dialect.POSTGRES) {
-            return rs.getObject(column, OffsetDateTime.class).toInstant().toEpochMilli();
-        }
-        return rs.getLong(column);
-    }
-
     void setBoolean(PreparedStatement ps, int index, boolean value) throws SQLException {
         if (dialect == Dialect.POSTGRES) {
             ps.setBoolean(index, value);

@@ -4,8 +4,6 @@ import dev.cinch.sql.Dialect;
 import dev.cinch.sql.Database;
 
 import dev.cinch.logs.JobId;
-import dev.cinch.logs.LogChunk;
-import dev.cinch.logs.LogStream;
 
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -38,7 +36,6 @@ public final class JdbcMetadataStore implements MetadataStore {
     static final String LOCAL_REPO_ID = "r_local_cli";
     private static final String TERMINAL_IN = "('success', 'failure', 'error', 'cancelled')";
     private static final String ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
-    private static final int MAX_LOG_ROWS = 10_000;
 
     private final Database db;
     private final Dialect dialect;
@@ -123,56 +120,6 @@ public final class JdbcMetadataStore implements MetadataStore {
         return db.inTransaction("create job " + p.id(), c -> {
             insertJob(c, p, now(), false);
             return jobs.load(c, p.id()).orElseThrow();
-        });
-    }
-
-    @Override
-    public Job createJobWithLogs(NewJob job, List<LogChunk> chunks) {
-        PreparedJob p = prepareJob(job);
-        JobId id = p.id();
-        // Every seq at most its position, plus the table's UNIQUE(job_id, chunk_seq), leaves exactly 0..n-1:
-        // a gap fails here before anything is written, a duplicate fails in the database and rolls the job back.
-        for (int i = 0; i < chunks.size(); i++) {
-            if (chunks.get(i).seq() > i) {
-                throw new InvalidInputException("chunks", "must have seq 0, 1, 2, ... without gaps; position " + i
-                        + " has seq " + chunks.get(i).seq());
-            }
-        }
-        return db.inTransaction("create job " + id + " with " + chunks.size() + " log chunks", c -> {
-            insertJob(c, p, now(), false);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO job_logs (job_id, chunk_seq, stream, data, timestamp) VALUES (?, ?, ?, ?, ?)")) {
-                for (LogChunk chunk : chunks) {
-                    ps.setString(1, id.value());
-                    ps.setLong(2, chunk.seq());
-                    ps.setString(3, chunk.stream().wireName());
-                    ps.setBytes(4, chunk.data());
-                    cols.setMillis(ps, 5, chunk.timestampMillis());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            return jobs.load(c, id).orElseThrow();
-        });
-    }
-
-    @Override
-    public List<StoredLogChunk> getLogs(JobId job, long sinceSeq) {
-        return db.read("read logs of job " + job, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, chunk_seq, stream, data, timestamp FROM job_logs "
-                    + "WHERE job_id = ? AND chunk_seq >= ? ORDER BY chunk_seq LIMIT ?")) {
-                ps.setString(1, job.value());
-                ps.setLong(2, sinceSeq);
-                ps.setInt(3, MAX_LOG_ROWS);
-                List<StoredLogChunk> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new StoredLogChunk(rs.getLong("id"), new LogChunk(rs.getLong("chunk_seq"),
-                                LogStream.parse(rs.getString("stream")), cols.getMillis(rs, "timestamp"), rs.getBytes("data"))));
-                    }
-                }
-                return out;
-            }
         });
     }
 

@@ -5,7 +5,7 @@ import dev.cinch.logs.LogStore;
 
 /**
  * Deletes a job's logs wherever they live. Retention calls it for each job before deleting the job's row, so logs in
- * every tier go, not only the {@code job_logs} rows the database cascade would remove. Must be idempotent: deleting
+ * every tier go. Must be idempotent: deleting
  * the logs of a job that has none does nothing.
  */
 @FunctionalInterface

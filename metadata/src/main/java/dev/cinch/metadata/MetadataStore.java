@@ -1,7 +1,6 @@
 package dev.cinch.metadata;
 
 import dev.cinch.logs.JobId;
-import dev.cinch.logs.LogChunk;
 import dev.cinch.logs.LogStore;
 
 import java.util.List;
@@ -18,9 +17,10 @@ import java.util.Optional;
  * SQL as a bound parameter. Every multi-statement write runs in one transaction: all or nothing.
  *
  * <h2>Logs</h2>
- * Build logs belong to the {@link LogStore} SPI (the seed's {@code AppendLog}/{@code GetLogs}); this store only
- * writes {@code job_logs} rows in the seed's {@link #createJobWithLogs} case and reads them back with
- * {@link #getLogs}.
+ * Build logs belong to the {@link LogStore} SPI, which replaces the seed's {@code AppendLog}, {@code GetLogs} and
+ * {@code CreateJobWithLogs}: the db log store owns the chunk rows (see {@code docs/adr/0004-db-store.md}); create the
+ * job here, then append its chunks through the store (appends are idempotent per seq, so a retry after a crash in
+ * between is safe).
  *
  * <h2>Thread safety</h2>
  * Safe for concurrent use; each call takes a pooled connection.
@@ -32,11 +32,6 @@ public interface MetadataStore extends AutoCloseable {
     /** Creates a pending job. @throws DuplicateException if the id exists; InvalidInputException if the repo does not */
     Job createJob(NewJob job);
 
-    /** Creates a job and its first log chunks in one transaction (the seed's {@code CreateJobWithLogs}). */
-    Job createJobWithLogs(NewJob job, List<LogChunk> chunks);
-
-    /** The job's {@code job_logs} rows from {@code sinceSeq} on, in seq order (at most 10000). */
-    List<StoredLogChunk> getLogs(JobId job, long sinceSeq);
 
     Optional<Job> findJob(JobId id);
 
@@ -183,7 +178,7 @@ public interface MetadataStore extends AutoCloseable {
 
     /**
      * Deletes finished jobs whose {@code finished_at} is older than the policy's cutoff, in batches. For each job the
-     * logs go first, through {@code logs}, then the row (and its {@code job_logs} by cascade): a crash in between
+     * logs go first, through {@code logs}, then the row: a crash in between
      * leaves a row without logs, which the next run deletes — never logs without a row. A job whose log deletion
      * fails keeps its row and is reported. In a dry run nothing is deleted and the report lists what would go.
      */

@@ -8,8 +8,6 @@ import dev.cinch.sql.Dialect;
 import dev.cinch.sql.Database;
 
 import dev.cinch.logs.JobId;
-import dev.cinch.logs.LogChunk;
-import dev.cinch.logs.LogStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -163,8 +161,9 @@ abstract class AbstractMetadataStoreTest {
             }
             return null;
         });
-        assertThat(tables).contains("workers", "repos", "jobs", "job_logs", "tokens", "forge_credentials",
-                Migrator.VERSION_TABLE);
+        assertThat(tables).contains("workers", "repos", "jobs", "tokens", "forge_credentials", Migrator.VERSION_TABLE);
+        // Log chunks belong to the log store (backend-db owns its tables): the seed's job_logs is dropped.
+        assertThat(tables).doesNotContain("job_logs");
         assertThat(indexes).contains("idx_workers_status", "idx_workers_last_seen", "idx_jobs_commit",
                 "idx_tokens_type", "idx_forge_creds", "idx_jobs_created_id", "idx_jobs_repo_created",
                 "idx_jobs_repo_branch_created", "idx_jobs_status_created", "idx_jobs_repo_pr", "idx_jobs_finished");
@@ -572,33 +571,6 @@ abstract class AbstractMetadataStoreTest {
         }
         assertThat(count("jobs")).isEqualTo(NASTY.size());
         assertThat(count("repos")).isEqualTo(1);
-    }
-
-    @Test
-    void createJobWithLogsIsOneTransaction() {
-        Repo r = repo("logs");
-        byte[] binary = {0, 1, 2, (byte) 0xff, '\r', '\n', 0x1b, '[', '3', '1', 'm'};
-        List<LogChunk> chunks = List.of(
-                new LogChunk(0, LogStream.STDOUT, 1_700_000_000_123L, "hello\n".getBytes(StandardCharsets.UTF_8)),
-                new LogChunk(1, LogStream.STDERR, 1_700_000_000_456L, binary));
-        Job job = store.createJobWithLogs(NewJob.of(r.id(), "c", "main", "x"), chunks);
-        List<StoredLogChunk> stored = store.getLogs(job.id(), 0);
-        assertThat(stored).extracting(StoredLogChunk::chunk).containsExactlyElementsOf(chunks);
-        assertThat(store.getLogs(job.id(), 1)).extracting(StoredLogChunk::chunk).containsExactly(chunks.get(1));
-
-        // A duplicate seq fails in the database after the job row was inserted: the job must not remain.
-        JobId failed = JobId.of("j_rolled_back");
-        assertThatThrownBy(() -> store.createJobWithLogs(NewJob.of(r.id(), "c", "main", "x").withId(failed), List.of(
-                new LogChunk(0, LogStream.STDOUT, 1, new byte[] {1}), new LogChunk(0, LogStream.STDOUT, 1, new byte[] {2}))))
-                .isInstanceOf(DuplicateException.class);
-        assertThat(store.findJob(failed)).isEmpty();
-        assertThat(store.getLogs(failed, 0)).isEmpty();
-        // A gap is refused before anything is written.
-        assertThatThrownBy(() -> store.createJobWithLogs(NewJob.of(r.id(), "c", "main", "x").withId(failed), List.of(
-                new LogChunk(1, LogStream.STDOUT, 1, new byte[] {1})))).isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("gaps");
-        assertThat(count("jobs")).isEqualTo(1);
-        assertThat(count("job_logs")).isEqualTo(2);
     }
 
     @Test
@@ -1075,8 +1047,7 @@ abstract class AbstractMetadataStoreTest {
         Repo r = repo("ret");
         List<JobId> old = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            Job j = store.createJobWithLogs(NewJob.of(r.id(), "c", "main", "x"),
-                    List.of(new LogChunk(0, LogStream.STDOUT, 1, new byte[] {(byte) i})));
+            Job j = store.createJob(NewJob.of(r.id(), "c", "main", "x"));
             store.updateJobStatus(j.id(), JobStatusUpdate.running(null));
             clock.advance(Duration.ofSeconds(1));
             store.updateJobStatus(j.id(), JobStatusUpdate.of(i % 2 == 0 ? JobStatus.SUCCESS : JobStatus.ERROR, 0));
@@ -1114,9 +1085,7 @@ abstract class AbstractMetadataStoreTest {
         assertThat(report.failures()).isEmpty();
         for (JobId id : old) {
             assertThat(store.findJob(id)).isEmpty();
-            assertThat(store.getLogs(id, 0)).isEmpty();
         }
-        assertThat(count("job_logs")).isZero();
         assertThat(store.findJob(stillRunning.id())).isPresent();
         assertThat(store.findJob(stillPending.id())).isPresent();
         assertThat(store.findJob(recent.id())).isPresent();

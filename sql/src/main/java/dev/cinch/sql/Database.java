@@ -222,6 +222,8 @@ public final class Database implements AutoCloseable {
         hc.addDataSourceProperty("connectTimeout", Long.toString(seconds));
         hc.addDataSourceProperty("loginTimeout", Long.toString(seconds));
         hc.addDataSourceProperty("tcpKeepAlive", "true");
+        // A JDBC batch of INSERTs goes to the server as multi-row INSERTs: group commits of many chunks, bulk loads.
+        hc.addDataSourceProperty("reWriteBatchedInserts", "true");
         hc.setMaximumPoolSize(poolSize);
         hc.setMinimumIdle(Math.min(2, poolSize));
         hc.setConnectionTimeout(Math.max(250, connectTimeout.toMillis()));
@@ -521,6 +523,28 @@ public final class Database implements AutoCloseable {
             failure.addSuppressed(e);
             return false;
         }
+    }
+
+    /**
+     * A new connection outside the pool, with the pool's settings: for work that holds a connection for a long time
+     * (a Postgres {@code LISTEN}, a SQLite {@code PRAGMA data_version} poll) and must neither starve the pool nor be
+     * retired by it. The caller closes it. Not available for {@code :memory:} (another connection would see another
+     * database).
+     */
+    public Connection dedicatedConnection() throws SQLException {
+        checkOpen();
+        if (location.endsWith(":memory:")) {
+            throw new SQLException("an in-memory SQLite database has no second connection");
+        }
+        java.util.Properties props = new java.util.Properties();
+        props.putAll(pool.getDataSourceProperties());
+        if (pool.getUsername() != null) {
+            props.setProperty("user", pool.getUsername());
+        }
+        if (pool.getPassword() != null) {
+            props.setProperty("password", pool.getPassword());
+        }
+        return java.sql.DriverManager.getConnection(pool.getJdbcUrl(), props);
     }
 
     /** A raw pooled connection, for tests and tools; the caller closes it. */
