@@ -61,28 +61,31 @@ public record StoreSpec(String name, String durability, Map<String, String> extr
     }
 
     public String durabilityKey() {
-        return name + ".durability";
+        return BenchTargets.provider(name) + ".durability";
     }
 
-    /** True when the provider has a durability setting, so {@link #durability} is what it runs with. */
+    /**
+     * True when the provider has a durability setting that takes fsync | group | none, so {@link #durability} is what
+     * it runs with. (The s3 store's is stored | buffered, another promise: it runs with its default, stored.)
+     */
     public boolean durabilityApplied() {
-        return provider().configKeys().contains(durabilityKey());
+        return provider().configKeys().contains(durabilityKey()) && !BenchTargets.provider(name).equals("s3");
     }
 
-    /** Opens the store over {@code dataDir}. */
+    /** Opens the store over {@code dataDir}, with what its target needs on this machine ({@link BenchTargets}). */
     public LogStore open(Path dataDir) {
-        Map<String, String> settings = new HashMap<>();
+        Map<String, String> settings = new HashMap<>(BenchTargets.settings(name, dataDir));
         settings.put(CinchConfig.DATA_DIR, dataDir.toString());
         if (durabilityApplied()) {
             settings.put(durabilityKey(), durability);
         }
         settings.putAll(extraSettings);
-        return LogStores.fromClassPath().open(name, CinchConfig.of(settings));
+        return LogStores.fromClassPath().open(BenchTargets.provider(name), CinchConfig.of(settings));
     }
 
     private LogStoreProvider provider() {
         for (LogStoreProvider p : ServiceLoader.load(LogStoreProvider.class, StoreSpec.class.getClassLoader())) {
-            if (p.name().equals(name)) {
+            if (p.name().equals(BenchTargets.provider(name))) {
                 return p;
             }
         }

@@ -280,6 +280,7 @@ public final class Archiver implements AutoCloseable {
                 if (!records.switchToDestination(job, source.name(), dest.name(), owner, now())) {
                     return lostClaim(job, m, dest);
                 }
+                store.forgetLocation(job);
             }
             source.store().delete(job);
             if (!records.done(job, owner, now())) {

@@ -46,6 +46,7 @@ import java.util.function.Function;
 public final class TieredLogStore implements LogStore {
     public static final String NAME = "tiered";
     private static final int MAX_WRITING_REMEMBERED = 100_000;
+    private static final int MAX_LOCATIONS_CACHED = 100_000;
 
     private final TieredConfig config;
     private final List<Tier> tiers;
@@ -62,6 +63,13 @@ public final class TieredLogStore implements LogStore {
      */
     private final ReadWriteLock[] stripes = new ReadWriteLock[256];
     private Archiver sealMover;
+    /** Recent answers of {@link #answering}, least recently used first. Guarded by itself. */
+    private final Map<JobId, String> locations = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<JobId, String> eldest) {
+            return size() > MAX_LOCATIONS_CACHED;
+        }
+    };
 
     TieredLogStore(TieredConfig config, List<Tier> tiers, Database database, Clock clock) {
         this.config = config;
@@ -137,9 +145,34 @@ public final class TieredLogStore implements LogStore {
         }
     }
 
-    /** The tier that answers reads of the job's log now. */
+    /**
+     * The tier that answers reads of the job's log, from a bounded cache of recent look-ups. A cached answer can only
+     * be stale after a move or delete, and then the tier it names no longer holds the log (a move deletes its source
+     * last), so every caller that gets {@link LogNotFoundException} asks again with {@link #answeringNow}. Until then
+     * a stale answer still reads the same bytes: a source copy is identical to the verified destination.
+     */
     private Tier answering(JobId job) {
-        return records.find(job).map(l -> tier(l.tier(), job)).orElse(hot());
+        String cached;
+        synchronized (locations) {
+            cached = locations.get(job);
+        }
+        return cached != null ? tier(cached, job) : answeringNow(job);
+    }
+
+    /** The answering tier from the record itself, refreshing the cache. */
+    private Tier answeringNow(JobId job) {
+        Tier t = records.find(job).map(l -> tier(l.tier(), job)).orElse(hot());
+        synchronized (locations) {
+            locations.put(job, t.name());
+        }
+        return t;
+    }
+
+    /** Forgets the cached location of the job (it was sealed, imported, moved or deleted through this store). */
+    void forgetLocation(JobId job) {
+        synchronized (locations) {
+            locations.remove(job);
+        }
     }
 
     /**
@@ -154,7 +187,7 @@ public final class TieredLogStore implements LogStore {
             try {
                 return op.apply(tier);
             } catch (LogNotFoundException e) {
-                Tier now = answering(job);
+                Tier now = answeringNow(job);
                 if (now == tier || attempt >= 2) {
                     throw e;
                 }
@@ -223,6 +256,7 @@ public final class TieredLogStore implements LogStore {
         lock.lock();
         try {
             writing.remove(job);
+            forgetLocation(job);
             if (records.find(job).isPresent()) {
                 return;
             }
@@ -286,7 +320,7 @@ public final class TieredLogStore implements LogStore {
         if (tier.store().exists(job)) {
             return true;
         }
-        Tier now = answering(job);
+        Tier now = answeringNow(job);
         return now != tier && now.store().exists(job);
     }
 
@@ -322,7 +356,7 @@ public final class TieredLogStore implements LogStore {
                 try {
                     return f.poll(timeout);
                 } catch (LogNotFoundException e) {
-                    Tier now = answering(job);
+                    Tier now = answeringNow(job);
                     if (closed || now == tier || attempt >= 2) {
                         throw e; // deleted, not moved
                     }
@@ -372,6 +406,7 @@ public final class TieredLogStore implements LogStore {
         lock.lock();
         try {
             writing.remove(job);
+            forgetLocation(job);
             Optional<Location> at = records.find(job);
             if (at.isPresent()) {
                 tier(at.get().tier(), job).store().importArchive(job, archive);
@@ -402,6 +437,7 @@ public final class TieredLogStore implements LogStore {
                 t.store().delete(job);
             }
             records.delete(job);
+            forgetLocation(job);
         } finally {
             lock.unlock();
         }

@@ -12,7 +12,9 @@ import dev.cinch.sql.SqlErrorMapper;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -30,6 +32,10 @@ public final class TieredLogStoreProvider implements LogStoreProvider {
     static final SqlErrorMapper ERRORS = (kind, what, detail, cause) ->
             new LogStoreException(null, what + ": " + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
                     + " (" + detail + ")", cause);
+
+    private static boolean sameDatabase(CinchConfig a, CinchConfig b) {
+        return a.get(Database.URL_KEY).equals(b.get(Database.URL_KEY)) && a.dataDir().equals(b.dataDir());
+    }
 
     @Override
     public String name() {
@@ -62,7 +68,13 @@ public final class TieredLogStoreProvider implements LogStoreProvider {
             new Migrator(db, SCHEMA).migrate();
             for (TierSpec spec : tiered.tiers()) {
                 CinchConfig view = config.nested(TieredConfig.prefix(spec.name())).with(CinchConfig.LOG_STORE, spec.store());
-                tiers.add(new Tier(spec, tiers.size(), context.stores().open(spec.store(), view, context.lent())));
+                // A tier in the same database (a db tier without database settings of its own) borrows this pool:
+                // on SQLite a second pool would contend with the first for the one write lock.
+                Map<Class<?>, Object> lent = new HashMap<>(context.lent());
+                if (sameDatabase(config, view)) {
+                    lent.putIfAbsent(Database.class, db);
+                }
+                tiers.add(new Tier(spec, tiers.size(), context.stores().open(spec.store(), view, lent)));
             }
         } catch (RuntimeException e) {
             tiers.forEach(t -> t.store().close());
