@@ -76,7 +76,13 @@ public abstract class AbstractLogStoreContractTest {
         /** {@link #damageIndex}: change the backend's index record of one chunk of an open log, not its body. */
         DAMAGE_INDEX,
         /** {@link #damageArchive}: change a byte inside the data of a sealed log's archive. */
-        DAMAGE_ARCHIVE
+        DAMAGE_ARCHIVE,
+        /**
+         * {@link #loseWriterRole}: take the writer role away from the instance holding it, as another instance may
+         * when the holder's lease was not renewed in time. Backends whose role cannot be lost by a live holder (a file
+         * lock) declare it absent, which is the default.
+         */
+        LOSE_WRITER_ROLE
     }
 
     /** The configuration that selects and sets up this backend (its provider name in {@code log-store}). */
@@ -110,9 +116,12 @@ public abstract class AbstractLogStoreContractTest {
         return 100;
     }
 
-    /** Capabilities this backend cannot offer; the cases needing them are skipped and listed. */
+    /**
+     * Capabilities this backend cannot offer; the cases needing them are skipped and listed. By default only
+     * {@link Capability#LOSE_WRITER_ROLE}: most backends' writer role cannot be taken from a live holder.
+     */
     protected Set<Capability> absentCapabilities() {
-        return Set.of();
+        return Set.of(Capability.LOSE_WRITER_ROLE);
     }
 
     /**
@@ -126,6 +135,14 @@ public abstract class AbstractLogStoreContractTest {
     /** Damages the backend's index record of chunk {@code seq} of the job's open log, leaving the chunk's body intact. */
     protected void damageIndex(JobId job, long seq) throws Exception {
         throw new UnsupportedOperationException("declare Capability.DAMAGE_INDEX absent or implement damageIndex");
+    }
+
+    /**
+     * Makes the writer role of the job's open log free for another instance although a store of this test still
+     * holds it (e.g. removes an expired lease), without telling that store.
+     */
+    protected void loseWriterRole(JobId job) throws Exception {
+        throw new UnsupportedOperationException("declare Capability.LOSE_WRITER_ROLE absent or implement loseWriterRole");
     }
 
     /** Damages one byte inside the compressed data of the job's sealed archive. */
@@ -1119,6 +1136,24 @@ public abstract class AbstractLogStoreContractTest {
         store.close(); // gives the role back
         other.append(j, chunk(2, "c\n"));
         assertThat(readAll(other, j)).asString().isEqualTo("a\nb\nc\n");
+    }
+
+    @Test
+    void aWriterWhoseRoleWasTakenIsToldSoOverwritesNothingAndCanWriteAgain(TestInfo info) throws Exception {
+        require(Capability.LOSE_WRITER_ROLE, info);
+        JobId j = job("role-lost");
+        store.append(j, chunk(0, "a\n"));
+        LogStore other = reopen();
+        loseWriterRole(j);
+        other.append(j, chunk(1, "b\n")); // the other instance takes the free role and writes seq 1
+        assertThatThrownBy(() -> store.append(j, chunk(1, "x\n"))).isInstanceOf(LogLockedException.class)
+                .hasMessageContaining(j.value());
+        assertThat(readAll(other, j)).asString().isEqualTo("a\nb\n");
+        other.close(); // gives the role back: the first store is not stuck with its lost role
+        store.append(j, chunk(1, "b\n")); // an identical retry of what is stored
+        store.append(j, chunk(2, "c\n"));
+        assertThat(readAll(store, j)).asString().isEqualTo("a\nb\nc\n");
+        assertThat(readAll(reopen(), j)).asString().isEqualTo("a\nb\nc\n");
     }
 
     @Test
