@@ -79,8 +79,8 @@ public abstract class AbstractLogStoreContractTest {
         DAMAGE_ARCHIVE,
         /**
          * {@link #loseWriterRole}: take the writer role away from the instance holding it, as another instance may
-         * when the holder's lease was not renewed in time. Backends whose role cannot be lost by a live holder (a file
-         * lock) declare it absent, which is the default.
+         * when the holder's lease was not renewed in time. Absent unless {@link #canLoseWriterRole()} says otherwise:
+         * most backends' role (a file lock, a row lock) cannot be lost by a live holder.
          */
         LOSE_WRITER_ROLE
     }
@@ -116,12 +116,17 @@ public abstract class AbstractLogStoreContractTest {
         return 100;
     }
 
-    /**
-     * Capabilities this backend cannot offer; the cases needing them are skipped and listed. By default only
-     * {@link Capability#LOSE_WRITER_ROLE}: most backends' writer role cannot be taken from a live holder.
-     */
+    /** Capabilities this backend cannot offer; the cases needing them are skipped and listed. */
     protected Set<Capability> absentCapabilities() {
-        return Set.of(Capability.LOSE_WRITER_ROLE);
+        return Set.of();
+    }
+
+    /**
+     * True for a backend whose writer role can be lost by a live holder (a lease) and that implements
+     * {@link #loseWriterRole}; otherwise {@link Capability#LOSE_WRITER_ROLE} counts as absent.
+     */
+    protected boolean canLoseWriterRole() {
+        return false;
     }
 
     /**
@@ -179,7 +184,7 @@ public abstract class AbstractLogStoreContractTest {
 
     /** Skips the calling case, by name, when the backend declares {@code c} absent. */
     protected final void require(Capability c, TestInfo info) {
-        if (absentCapabilities().contains(c)) {
+        if (absentCapabilities().contains(c) || (c == Capability.LOSE_WRITER_ROLE && !canLoseWriterRole())) {
             String name = info.getTestMethod().map(java.lang.reflect.Method::getName).orElse("?");
             SKIPPED.computeIfAbsent(getClass(), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
                     .add(name + " (needs " + c + ")");
