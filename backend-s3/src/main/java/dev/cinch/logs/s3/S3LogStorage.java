@@ -430,6 +430,17 @@ public final class S3LogStorage implements LogStorage {
         }
         objects.delete(rest); // segments, stale uploads, the lease
         objects.delete(open); // the marker last: until it goes, a crash here still reads as sealed (the pointer wins)
+        abortUnfinishedUploads(job);
+    }
+
+    /**
+     * Aborts the multipart uploads of archives of the job that never completed (a seal or import killed part way):
+     * called once the log is sealed or deleted, when no upload of the job can still become its archive.
+     */
+    private void abortUnfinishedUploads(JobId job) throws IOException {
+        for (String[] upload : objects.unfinishedUploads(layout.jobPrefix(job) + S3Layout.ARCHIVE_PREFIX)) {
+            objects.abortMultipart(upload[0], upload[1]);
+        }
     }
 
     @Override
@@ -454,6 +465,7 @@ public final class S3LogStorage implements LogStorage {
         }
         objects.delete(first);
         objects.delete(rest);
+        abortUnfinishedUploads(job);
     }
 
     /**
