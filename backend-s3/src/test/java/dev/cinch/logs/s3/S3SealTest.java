@@ -188,6 +188,8 @@ class S3SealTest {
             try (S3Client c = TestS3.client(S3)) {
                 List<String> keys = S3LogStoreContractTest.keysOf(c, LAYOUT.jobPrefix(j));
                 assertThat(keys).as("round %d: only the archive and its pointer remain", round).hasSize(2);
+                assertThat(c.listMultipartUploads(b -> b.bucket(TestS3.BUCKET).prefix(LAYOUT.jobPrefix(j))).uploads())
+                        .as("round %d: no unfinished upload left", round).isEmpty();
                 c.deleteObjects(b -> b.bucket(TestS3.BUCKET).delete(d -> d.objects(keys.stream()
                         .map(k -> software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder().key(k).build()).toList())));
             }
