@@ -76,7 +76,13 @@ public abstract class AbstractLogStoreContractTest {
         /** {@link #damageIndex}: change the backend's index record of one chunk of an open log, not its body. */
         DAMAGE_INDEX,
         /** {@link #damageArchive}: change a byte inside the data of a sealed log's archive. */
-        DAMAGE_ARCHIVE
+        DAMAGE_ARCHIVE,
+        /**
+         * {@link #loseWriterRole}: take the writer role away from the instance holding it, as another instance may
+         * when the holder's lease was not renewed in time. Absent unless {@link #canLoseWriterRole()} says otherwise:
+         * most backends' role (a file lock, a row lock) cannot be lost by a live holder.
+         */
+        LOSE_WRITER_ROLE
     }
 
     /** The configuration that selects and sets up this backend (its provider name in {@code log-store}). */
@@ -124,6 +130,14 @@ public abstract class AbstractLogStoreContractTest {
     }
 
     /**
+     * True for a backend whose writer role can be lost by a live holder (a lease) and that implements
+     * {@link #loseWriterRole}; otherwise {@link Capability#LOSE_WRITER_ROLE} counts as absent.
+     */
+    protected boolean canLoseWriterRole() {
+        return false;
+    }
+
+    /**
      * Damages the stored body of chunk {@code seq} of the job's open log (no store of this test has the log open for
      * writing when it is called), so that it no longer decodes to the chunk's bytes.
      */
@@ -134,6 +148,14 @@ public abstract class AbstractLogStoreContractTest {
     /** Damages the backend's index record of chunk {@code seq} of the job's open log, leaving the chunk's body intact. */
     protected void damageIndex(JobId job, long seq) throws Exception {
         throw new UnsupportedOperationException("declare Capability.DAMAGE_INDEX absent or implement damageIndex");
+    }
+
+    /**
+     * Makes the writer role of the job's open log free for another instance although a store of this test still
+     * holds it (e.g. removes an expired lease), without telling that store.
+     */
+    protected void loseWriterRole(JobId job) throws Exception {
+        throw new UnsupportedOperationException("declare Capability.LOSE_WRITER_ROLE absent or implement loseWriterRole");
     }
 
     /** Damages one byte inside the compressed data of the job's sealed archive. */
@@ -170,7 +192,7 @@ public abstract class AbstractLogStoreContractTest {
 
     /** Skips the calling case, by name, when the backend declares {@code c} absent. */
     protected final void require(Capability c, TestInfo info) {
-        if (absentCapabilities().contains(c)) {
+        if (absentCapabilities().contains(c) || (c == Capability.LOSE_WRITER_ROLE && !canLoseWriterRole())) {
             String name = info.getTestMethod().map(java.lang.reflect.Method::getName).orElse("?");
             SKIPPED.computeIfAbsent(getClass(), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
                     .add(name + " (needs " + c + ")");
@@ -1127,6 +1149,24 @@ public abstract class AbstractLogStoreContractTest {
         store.close(); // gives the role back
         other.append(j, chunk(2, "c\n"));
         assertThat(readAll(other, j)).asString().isEqualTo("a\nb\nc\n");
+    }
+
+    @Test
+    void aWriterWhoseRoleWasTakenIsToldSoOverwritesNothingAndCanWriteAgain(TestInfo info) throws Exception {
+        require(Capability.LOSE_WRITER_ROLE, info);
+        JobId j = job("role-lost");
+        store.append(j, chunk(0, "a\n"));
+        LogStore other = reopen();
+        loseWriterRole(j);
+        other.append(j, chunk(1, "b\n")); // the other instance takes the free role and writes seq 1
+        assertThatThrownBy(() -> store.append(j, chunk(1, "x\n"))).isInstanceOf(LogLockedException.class)
+                .hasMessageContaining(j.value());
+        assertThat(readAll(other, j)).asString().isEqualTo("a\nb\n");
+        other.close(); // gives the role back: the first store is not stuck with its lost role
+        store.append(j, chunk(1, "b\n")); // an identical retry of what is stored
+        store.append(j, chunk(2, "c\n"));
+        assertThat(readAll(store, j)).asString().isEqualTo("a\nb\nc\n");
+        assertThat(readAll(reopen(), j)).asString().isEqualTo("a\nb\nc\n");
     }
 
     @Test

@@ -213,7 +213,14 @@ final class S3Appender implements OpenLogAppender {
     private SegmentRef put(List<StoredChunk> batch, LogTotals before, LogTotals after) throws IOException {
         lease.check();
         S3Objects objects = storage.objects();
-        String key = storage.layout().segment(job, before.chunks(), before.rawBytes());
+        long previous;
+        lock.lock();
+        try {
+            previous = segments.isEmpty() ? 0 : segments.get(segments.size() - 1).firstSeq();
+        } finally {
+            lock.unlock();
+        }
+        String key = storage.layout().segment(job, before.chunks(), before.rawBytes(), previous);
         byte[] body = Segment.encode(batch, before, after);
         Optional<String> etag = objects.putIfAbsent(key, body);
         if (etag.isEmpty()) {

@@ -18,9 +18,9 @@ import java.util.List;
  * memory holds one part ({@code s3.part-size}), whatever the log's size; an archive smaller than one part is one PUT.
  * It becomes the log's form only at {@link #commit}, when the seal pointer naming it is written with
  * {@code If-None-Match: *}: of two instances sealing or importing one log, exactly one commits. Until then the object
- * is invisible to readers, and a crash leaves only an unnamed upload, which the next seal, import or delete removes
- * (an unfinished multipart upload is aborted on close; one left by a killed process is for the bucket's lifecycle
- * rule, see the README).
+ * is invisible to readers, and a crash leaves only an unnamed upload, which the job's next seal or delete removes
+ * (an unfinished multipart upload is aborted on close; one left by a killed process by that next seal or delete, or
+ * else by the bucket's lifecycle rule, see the README).
  */
 final class S3ArchiveUpload implements ArchiveUpload {
     private static final Logger LOG = LoggerFactory.getLogger(S3ArchiveUpload.class);

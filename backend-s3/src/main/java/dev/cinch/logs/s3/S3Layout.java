@@ -10,7 +10,8 @@ import java.util.OptionalLong;
  * <pre>
  *   open                      marker: the log exists and is open (created with If-None-Match: *)
  *   writer                    the writer role's lease (created with If-None-Match: *, renewed with If-Match)
- *   seg/&lt;seq&gt;-&lt;raw&gt;            a segment: chunks from seq, starting at raw offset raw (20 digits each)
+ *   seg/&lt;seq&gt;-&lt;raw&gt;-&lt;prev&gt;     a segment: chunks from seq, starting at raw offset raw, after the segment
+ *                             starting at seq prev (20 digits each; prev is 0 for the first segment)
  *   archive-&lt;uuid&gt;.zst        an archive upload; the log's archive only once "sealed" names it
  *   sealed                    pointer to the archive: written once, with If-None-Match: *, by the seal's commit
  * </pre>
@@ -58,8 +59,8 @@ final class S3Layout {
         return jobPrefix(job) + SEGMENTS;
     }
 
-    String segment(JobId job, long firstSeq, long rawStart) {
-        return segmentPrefix(job) + pad(firstSeq) + "-" + pad(rawStart);
+    String segment(JobId job, long firstSeq, long rawStart, long previousFirstSeq) {
+        return segmentPrefix(job) + pad(firstSeq) + "-" + pad(rawStart) + "-" + pad(previousFirstSeq);
     }
 
     String newArchive(JobId job, String uniqueId) {
@@ -74,18 +75,23 @@ final class S3Layout {
         return commonPrefix.substring(root.length(), commonPrefix.length() - 2);
     }
 
-    /** First seq and raw offset of a segment key, or empty when the key is not a segment key. */
+    /**
+     * First seq, raw offset and previous segment's first seq of a segment key, or null when the key is not a segment
+     * key.
+     */
     static long[] parseSegment(String key, String segmentPrefix) {
         if (!key.startsWith(segmentPrefix)) {
             return null;
         }
         String name = key.substring(segmentPrefix.length());
-        if (name.length() != 2 * DIGITS + 1 || name.charAt(DIGITS) != '-') {
+        if (name.length() != 3 * DIGITS + 2 || name.charAt(DIGITS) != '-' || name.charAt(2 * DIGITS + 1) != '-') {
             return null;
         }
         OptionalLong seq = parse(name.substring(0, DIGITS));
-        OptionalLong raw = parse(name.substring(DIGITS + 1));
-        return seq.isPresent() && raw.isPresent() ? new long[] {seq.getAsLong(), raw.getAsLong()} : null;
+        OptionalLong raw = parse(name.substring(DIGITS + 1, 2 * DIGITS + 1));
+        OptionalLong prev = parse(name.substring(2 * DIGITS + 2));
+        return seq.isPresent() && raw.isPresent() && prev.isPresent()
+                ? new long[] {seq.getAsLong(), raw.getAsLong(), prev.getAsLong()} : null;
     }
 
     private static OptionalLong parse(String digits) {

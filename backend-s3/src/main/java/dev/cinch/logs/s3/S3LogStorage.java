@@ -38,6 +38,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -204,34 +205,58 @@ public final class S3LogStorage implements LogStorage {
         }
     }
 
+    /** Listings of a job's segments that miss a segment are taken again this many times before it counts as damage. */
+    private static final int LIST_ATTEMPTS = 6;
+
     /**
-     * The job's segments in seq order, checked to chain: seqs strictly increase and raw offsets never decrease (each
-     * segment starts where the previous one ended, which the next header read confirms).
+     * The job's segments in seq order, checked to chain from the keys alone: each names the first seq of the one
+     * before it, and raw offsets never decrease. A listing with a link missing (some servers, S3Proxy's filesystem
+     * store among them, may leave out a key being written while they list) is taken again; a link still missing
+     * after that is damage.
      */
     List<SegmentRef> listSegments(JobId job) throws IOException {
         String prefix = layout.segmentPrefix(job);
-        List<SegmentRef> refs = new ArrayList<>();
-        for (S3Object o : objects.listAll(prefix)) {
-            long[] at = S3Layout.parseSegment(o.key(), prefix);
-            if (at == null) {
-                // Not a segment name: some servers (S3Proxy's filesystem store) list a PUT's temporary file while it
-                // is being written. No writer of ours ever makes such a key.
-                LOG.debug("job {}: ignoring {} among the segments", job, o.key());
-                continue;
-            }
-            SegmentRef ref = new SegmentRef(o.key(), o.eTag(), o.size(), at[0], at[1]);
-            if (!refs.isEmpty()) {
-                SegmentRef prev = refs.get(refs.size() - 1);
-                if (ref.firstSeq() <= prev.firstSeq() || ref.rawStart() < prev.rawStart()) {
-                    throw new CorruptLogException(job, "segment " + ref.key() + " (seq " + ref.firstSeq()
-                            + ") does not follow " + prev.key());
+        for (int attempt = 1; ; attempt++) {
+            List<SegmentRef> refs = new ArrayList<>();
+            String broken = null;
+            for (S3Object o : objects.listAll(prefix)) {
+                long[] at = S3Layout.parseSegment(o.key(), prefix);
+                if (at == null) {
+                    // Not a segment name: some servers (S3Proxy's filesystem store) list a PUT's temporary file while
+                    // it is being written. No writer of ours ever makes such a key.
+                    LOG.debug("job {}: ignoring {} among the segments", job, o.key());
+                    continue;
                 }
-            } else if (ref.firstSeq() != 0 || ref.rawStart() != 0) {
-                throw new CorruptLogException(job, "the first segment starts at seq " + ref.firstSeq() + " (" + ref.key() + ")");
+                SegmentRef ref = new SegmentRef(o.key(), o.eTag(), o.size(), at[0], at[1]);
+                if (refs.isEmpty()) {
+                    if (ref.firstSeq() != 0 || ref.rawStart() != 0) {
+                        broken = "the first segment listed starts at seq " + ref.firstSeq() + " (" + ref.key() + ")";
+                    }
+                } else {
+                    SegmentRef prev = refs.get(refs.size() - 1);
+                    if (at[2] != prev.firstSeq() || ref.firstSeq() <= prev.firstSeq() || ref.rawStart() < prev.rawStart()) {
+                        broken = "segment " + ref.key() + " (seq " + ref.firstSeq() + ") does not follow " + prev.key();
+                    }
+                }
+                if (broken != null) {
+                    break;
+                }
+                refs.add(ref);
             }
-            refs.add(ref);
+            if (broken == null) {
+                return refs;
+            }
+            if (attempt >= LIST_ATTEMPTS) {
+                throw new CorruptLogException(job, broken);
+            }
+            LOG.debug("job {}: segment listing incomplete ({}), listing again", job, broken);
+            try {
+                Thread.sleep(ThreadLocalRandom.current().nextLong(5L << attempt));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("listing the segments of job " + job);
+            }
         }
-        return refs;
     }
 
     /** What a segment's first bytes say, cached by key and ETag. */
@@ -271,6 +296,10 @@ public final class S3LogStorage implements LogStorage {
         Segment.Header h = s.header();
         if (from >= to) {
             return List.of();
+        }
+        if (from < h.firstSeq() || to > h.endSeq()) {
+            throw new CorruptLogException(job, "segment " + ref.key() + " holds seqs " + h.firstSeq() + ".."
+                    + (h.endSeq() - 1) + ", not " + from + ".." + (to - 1) + " as the log's segment list says");
         }
         long start = h.bodyOffsets()[(int) (from - h.firstSeq())];
         long end = h.bodyOffsets()[(int) (to - h.firstSeq())];
@@ -401,6 +430,17 @@ public final class S3LogStorage implements LogStorage {
         }
         objects.delete(rest); // segments, stale uploads, the lease
         objects.delete(open); // the marker last: until it goes, a crash here still reads as sealed (the pointer wins)
+        abortUnfinishedUploads(job);
+    }
+
+    /**
+     * Aborts the multipart uploads of archives of the job that never completed (a seal or import killed part way):
+     * called once the log is sealed or deleted, when no upload of the job can still become its archive.
+     */
+    private void abortUnfinishedUploads(JobId job) throws IOException {
+        for (String[] upload : objects.unfinishedUploads(layout.jobPrefix(job) + S3Layout.ARCHIVE_PREFIX)) {
+            objects.abortMultipart(upload[0], upload[1]);
+        }
     }
 
     @Override
@@ -425,6 +465,7 @@ public final class S3LogStorage implements LogStorage {
         }
         objects.delete(first);
         objects.delete(rest);
+        abortUnfinishedUploads(job);
     }
 
     /**

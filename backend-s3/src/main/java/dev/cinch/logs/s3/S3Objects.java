@@ -280,6 +280,37 @@ final class S3Objects {
 
     // ---- multipart --------------------------------------------------------------------------------------------------
 
+    /** Key and upload id of every unfinished multipart upload under {@code prefix}; empty where the server cannot list. */
+    List<String[]> unfinishedUploads(String prefix) throws IOException {
+        List<String[]> found = new ArrayList<>();
+        String keyMarker = null;
+        String idMarker = null;
+        while (true) {
+            String km = keyMarker;
+            String im = idMarker;
+            software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse page;
+            try {
+                page = sdk(() -> client.listMultipartUploads(b -> {
+                    b.bucket(bucket).prefix(prefix);
+                    if (km != null) {
+                        b.keyMarker(km).uploadIdMarker(im);
+                    }
+                }));
+            } catch (SdkException e) {
+                if (status(e, 501) || status(e, 400)) {
+                    return found; // not offered by this server: the bucket's lifecycle rule is the remedy
+                }
+                throw new IOException("ListMultipartUploads of " + where(prefix + "*") + " failed: " + describe(e), e);
+            }
+            page.uploads().forEach(u -> found.add(new String[] {u.key(), u.uploadId()}));
+            if (!Boolean.TRUE.equals(page.isTruncated())) {
+                return found;
+            }
+            keyMarker = page.nextKeyMarker();
+            idMarker = page.nextUploadIdMarker();
+        }
+    }
+
     String startMultipart(String key) throws IOException {
         return call("CreateMultipartUpload", key, () -> client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId());
     }

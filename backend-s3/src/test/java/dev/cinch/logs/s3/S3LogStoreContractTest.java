@@ -40,6 +40,20 @@ class S3LogStoreContractTest extends AbstractLogStoreContractTest {
 
     private static final S3Layout LAYOUT = new S3Layout(TestS3.PREFIX);
 
+    /** The writer role is a lease, which a live holder loses when it is not renewed in time. */
+    @Override
+    protected boolean canLoseWriterRole() {
+        return true;
+    }
+
+    /** Removes the writer lease, as if its holder had not renewed it in time. */
+    @Override
+    protected void loseWriterRole(JobId job) {
+        try (S3Client c = TestS3.client(S3)) {
+            c.deleteObject(b -> b.bucket(TestS3.BUCKET).key(LAYOUT.writer(job)));
+        }
+    }
+
     /** The segment holding {@code seq} and its bytes. */
     private static String segmentKey(S3Client c, JobId job, long seq) {
         String found = null;

@@ -126,6 +126,24 @@ class S3SealTest {
                 .with("s3.chunk-level", "1").with("s3.archive-level", "1").with("s3.segment-size", "2MiB")
                 .with("s3.durability", "buffered");
         int expectedCrc = crcOf(chunks, chunkSize);
+        // How long a whole seal takes here, so that the kills spread over all of it: the upload, the pointer, the
+        // removal of the segments, and just after.
+        long sealMillis;
+        {
+            JobId j = JobId.of("crash-seal-calibration");
+            try (LogStore s = LogStores.fromClassPath().open(config)) {
+                for (int i = 0; i < chunks; i++) {
+                    s.append(j, chunk(i, chunkSize));
+                }
+            }
+            Process p = child(j, config, "-Xmx128m");
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
+            assertThat(out.readLine()).isEqualTo("OPEN");
+            long start = System.nanoTime();
+            assertThat(out.readLine()).startsWith("SEALED");
+            sealMillis = Math.max(50, (System.nanoTime() - start) / 1_000_000);
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
         int killedBeforeSeal = 0;
         int killedSealed = 0;
         for (int round = 0; round < rounds; round++) {
@@ -138,7 +156,7 @@ class S3SealTest {
             Process p = child(j, config, "-Xmx128m");
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
             assertThat(out.readLine()).isEqualTo("OPEN");
-            Thread.sleep(ThreadLocalRandom.current().nextInt(0, 1500)); // anywhere in the seal, or after it
+            Thread.sleep(ThreadLocalRandom.current().nextLong(0, sealMillis * 5 / 4)); // anywhere in the seal, or after it
             p.toHandle().destroyForcibly();
             p.waitFor(30, TimeUnit.SECONDS);
             try (LogStore s = LogStores.fromClassPath().open(config)) {
@@ -170,12 +188,15 @@ class S3SealTest {
             try (S3Client c = TestS3.client(S3)) {
                 List<String> keys = S3LogStoreContractTest.keysOf(c, LAYOUT.jobPrefix(j));
                 assertThat(keys).as("round %d: only the archive and its pointer remain", round).hasSize(2);
+                assertThat(c.listMultipartUploads(b -> b.bucket(TestS3.BUCKET).prefix(LAYOUT.jobPrefix(j))).uploads())
+                        .as("round %d: no unfinished upload left", round).isEmpty();
                 c.deleteObjects(b -> b.bucket(TestS3.BUCKET).delete(d -> d.objects(keys.stream()
                         .map(k -> software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder().key(k).build()).toList())));
             }
         }
-        System.err.printf("seal crash test: %d rounds killed before the seal committed, %d after%n", killedBeforeSeal,
-                killedSealed);
+        System.err.printf("seal crash test: a seal takes %d ms; %d rounds killed before the seal committed, %d after%n",
+                sealMillis, killedBeforeSeal, killedSealed);
         assertThat(killedBeforeSeal).as("rounds killed before the seal committed").isPositive();
+        assertThat(killedSealed).as("rounds killed after the seal committed (mid-cleanup or later)").isPositive();
     }
 }

@@ -146,6 +146,32 @@ class S3StoreTest {
     }
 
     @Test
+    void uploadsLeftUnfinishedByAKilledSealAreAbortedByTheNextSealOrDelete() throws Exception {
+        CinchConfig config = TestS3.config(S3).with("s3.part-size", "5MiB");
+        S3StoreConfig settings = S3StoreConfig.from(config);
+        for (String how : List.of("seal", "delete")) {
+            JobId j = JobId.of("orphan-upload-" + how);
+            LogStore s = open(config);
+            s.append(j, chunk(0, "x\n"));
+            // A seal that died after its first part: the upload is never completed, aborted or closed.
+            S3LogStorage storage = new S3LogStorage(settings, S3Clients.build(settings, List.of()));
+            var upload = storage.newArchive(j);
+            upload.out().write(new byte[6 << 20]);
+            String prefix = LAYOUT.jobPrefix(j);
+            assertThat(raw.listMultipartUploads(b -> b.bucket(TestS3.BUCKET).prefix(prefix)).uploads()).hasSize(1);
+            if (how.equals("seal")) {
+                s.seal(j);
+                assertThat(text(s.readRange(j, 0, 10))).isEqualTo("x\n");
+            } else {
+                s.delete(j);
+                assertThat(s.exists(j)).isFalse();
+            }
+            assertThat(raw.listMultipartUploads(b -> b.bucket(TestS3.BUCKET).prefix(prefix)).uploads()).as(how).isEmpty();
+            storage.close();
+        }
+    }
+
+    @Test
     void sealLeavesOnlyThePointerAndTheArchive() {
         JobId j = JobId.of("sealed-keys");
         LogStore s = open(TestS3.config(S3));

@@ -67,7 +67,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * keeps it in a slot until the log is sealed or deleted, the store closes, or the slot is closed as idle because more
  * than {@link LogStorage#maxOpenAppenders()} are open. The seq check and the write run under the slot's lock; the
  * wait for durability ({@link OpenLogAppender#sync}) runs outside it, so appends to many logs share a group commit.
- * A slot whose write or sync failed (an interrupted thread, a full disk) is dropped: the next append takes the role
+ * A slot whose write or sync failed (an interrupted thread, a full disk), or whose backend found the writer role lost
+ * ({@link LogLockedException}: a lease taken over by another instance), is dropped: the next append takes the role
  * again, and the backend's recovery runs.
  *
  * <p><b>Reads</b> never change what is stored. They find the archive first, then the open form, and once more the
@@ -171,6 +172,9 @@ public final class StorageBackedLogStore implements LogStore {
             } catch (IOException e) {
                 dropSlot(slot);
                 throw new LogStoreIOException(job, "append of seq " + seq, e);
+            } catch (LogLockedException e) {
+                dropSlot(slot); // the backend lost the writer role (a lease taken over): the next append looks again
+                throw e;
             } finally {
                 slot.lock.unlock();
             }
@@ -181,6 +185,9 @@ public final class StorageBackedLogStore implements LogStore {
                     dropSlot(slot);
                     throw new LogStoreIOException(job, "append of seq " + seq + " (sync)", e);
                 }
+            } catch (LogLockedException e) {
+                dropSlot(slot); // another instance stored this seq first: the chunk is not ours to acknowledge
+                throw e;
             }
             if (wrote) {
                 storage.changes().publish(job);
