@@ -10,7 +10,8 @@
 # The corpus comes from CINCH_CORPUS_DIR when set (a generated CI-like corpus otherwise). Scratch data goes to
 # CINCH_BENCH_DIR (default: the temp folder; must be a real disk, not tmpfs, for fsync to mean anything) and built
 # read-benchmark logs are cached in CINCH_BENCH_CACHE (default <temp>/cinch-bench-cache), never in the project.
-# CINCH_BENCH_STORES: comma-separated store names to benchmark (default fs); any LogStoreProvider on the class path.
+# CINCH_BENCH_STORES: comma-separated stores to compare (default fs,db,db-postgres,s3,tiered: every tier, see
+# BenchTargets.java); any LogStoreProvider on the class path by name.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 bench="$(pwd)"
@@ -44,7 +45,7 @@ case "$profile" in
     chart="$bench/chart.svg"
     ;;
 esac
-stores="${CINCH_BENCH_STORES:-fs}"
+stores="${CINCH_BENCH_STORES:-fs,db,db-postgres,s3,tiered}"
 IFS=, read -ra store_list <<< "$stores"
 compression_opts+=("${store_list[@]}")
 # Archive levels on either side of the fs default (5), measured next to it: the cheaper level 3 and the

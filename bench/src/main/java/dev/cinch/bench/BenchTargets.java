@@ -49,6 +49,17 @@ final class BenchTargets {
         };
     }
 
+    /**
+     * The value of the provider's durability key for the benchmarks' fsync | group | none: the s3 store's modes are
+     * {@code stored} (append returns once S3 acknowledged the segment: fsync and group) and {@code buffered} (none).
+     */
+    static String durabilityValue(String target, String durability) {
+        if (provider(target).equals("s3")) {
+            return durability.equals("none") ? "buffered" : "stored";
+        }
+        return durability;
+    }
+
     /** What the target needs beyond {@code data-dir} to open over {@code dataDir}. */
     static Map<String, String> settings(String target, Path dataDir) {
         Map<String, String> s = new HashMap<>();

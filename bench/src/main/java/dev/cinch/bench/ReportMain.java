@@ -132,6 +132,7 @@ public final class ReportMain {
                 .append("`; do not edit by hand. How to run and what each benchmark measures: [README.md](README.md).\n\n");
         md.append("![Stores against baselines](chart.svg)\n\n");
         md.append("[Chart: stores against baselines, same run](chart.svg)\n\n");
+        md.append(recommendationSection());
         md.append(machineSection(rawJmh));
         md.append("## Targets\n\n");
         md.append("| target | measured | met? | why, when missed |\n|---|---|---|---|\n");
@@ -458,6 +459,69 @@ public final class ReportMain {
                             ? shared.get().score() / own.get().score() : Double.NaN)).append(" |\n");
         }
         return s.append('\n').toString();
+    }
+
+    private double score(String benchmark, String... kv) {
+        return find(benchmark, params(kv)).map(JmhResult::score).orElse(Double.NaN);
+    }
+
+    /** Durable appends per second of 4 KiB chunks with {@code jobs} concurrent jobs ({@code group}: each tier's durable mode). */
+    private double durableAppends(String store, String method) {
+        return score("StoreAppendBench." + method, "store", store, "durability", "group", "chunkBytes", "4096");
+    }
+
+    private double sealedRead(String store) {
+        return score("StoreReadBench.range64k", "store", store, "form", "sealed", "logSize", "1MiB");
+    }
+
+    private static String num(double v, String unit) {
+        return Double.isNaN(v) ? "not measured" : ReportFormat.number(v) + " " + unit;
+    }
+
+    /** The better of two stores by a score (higher is better), or the first when either is missing. */
+    private static String better(String a, double sa, String b, double sb) {
+        return !Double.isNaN(sb) && (Double.isNaN(sa) || sb > sa) ? b : a;
+    }
+
+    /**
+     * The opening table: a tier layout per deployment profile, chosen by this run's numbers (durable appends with 32
+     * jobs; 64 KiB sealed reads) among the layouts that profile allows, with the numbers that decided it.
+     */
+    private String recommendationSection() {
+        if (results.stream().noneMatch(r -> r.benchmark().startsWith("StoreAppendBench."))) {
+            return "";
+        }
+        StringBuilder s = new StringBuilder("## Which tiers to use (from this run)\n\n");
+        s.append("Durable appends per second with 32 concurrent jobs (4 KiB real chunks) and microseconds per 64 KiB read "
+                + "of a sealed log, measured in this run; each profile's choice is the faster of the layouts it allows. "
+                + "Example configurations: [examples/](../examples/).\n\n");
+        s.append("| deployment | use | why (this run) |\n|---|---|---|\n");
+        double fs = durableAppends("fs", "jobs32");
+        double db = durableAppends("db", "jobs32");
+        double pg = durableAppends("db-postgres", "jobs32");
+        double s3 = durableAppends("s3", "jobs32");
+        double tiered = durableAppends("tiered", "jobs32");
+        String single = better("fs", fs, "db", db);
+        s.append("| one machine, one disk | `").append(single).append("` (examples/single-machine.yml) | appends: fs ")
+                .append(num(fs, "/s")).append(", db on SQLite ").append(num(db, "/s")).append("; sealed reads: fs ")
+                .append(num(sealedRead("fs"), "µs")).append(", db ").append(num(sealedRead("db"), "µs")).append(" |\n");
+        s.append("| one SQLite file for everything | `tiered`: db, then fs at seal (examples/sqlite-db-then-fs.yml) | appends ")
+                .append(num(tiered, "/s")).append(" (db alone ").append(num(db, "/s")).append("); sealed reads from the fs archive ")
+                .append(num(sealedRead("tiered"), "µs")).append(" against ").append(num(sealedRead("db"), "µs"))
+                .append(" from db, and the database stays small |\n");
+        String hot = better("db-postgres", pg, "s3", s3);
+        s.append("| several server instances | `tiered`: ").append(hot.equals("s3") ? "s3" : "db on Postgres")
+                .append(", then s3 at seal (examples/hosted-postgres-s3.yml) | shared hot tier appends: db on Postgres ")
+                .append(num(pg, "/s")).append(", s3 ").append(num(s3, "/s")).append("; sealed reads: s3 ")
+                .append(num(sealedRead("s3"), "µs")).append(", db on Postgres ").append(num(sealedRead("db-postgres"), "µs"))
+                .append(" |\n");
+        double move = score("TierMoveBench.move", "source", "fs", "dest", "fs", "cold", "copy", "logSize", "64MiB");
+        s.append("| disk for recent logs, object storage for old ones | `tiered`: fs, then s3 after N days "
+                + "(examples/offsite-fs-then-s3.yml) | appends as fs ").append(num(fs, "/s")).append("; old logs read from s3 in ")
+                .append(num(sealedRead("s3"), "µs")).append("; a move streams at ")
+                .append(Double.isNaN(move) ? "not measured" : ReportFormat.number(64 * 1.048576 / (move / 1000.0)) + " MB/s")
+                .append(" (fs → fs) |\n\n");
+        return s.toString();
     }
 
     /**

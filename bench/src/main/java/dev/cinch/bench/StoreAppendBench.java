@@ -65,8 +65,17 @@ public class StoreAppendBench {
     /** Deletes finished logs outside the measured time, so that the disk does not fill up. */
     @TearDown(Level.Iteration)
     public void dropFinished() {
-        for (JobId job = finished.poll(); job != null; job = finished.poll()) {
-            logStore.delete(job);
+        // JMH may leave this thread interrupted at the iteration's end; a store on the network (s3) would refuse
+        // to start a request on it. The flag is put back afterwards.
+        boolean interrupted = Thread.interrupted();
+        try {
+            for (JobId job = finished.poll(); job != null; job = finished.poll()) {
+                logStore.delete(job);
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -65,11 +65,11 @@ public record StoreSpec(String name, String durability, Map<String, String> extr
     }
 
     /**
-     * True when the provider has a durability setting that takes fsync | group | none, so {@link #durability} is what
-     * it runs with. (The s3 store's is stored | buffered, another promise: it runs with its default, stored.)
+     * True when the provider has a durability setting, so {@link #durability} is what it runs with (for s3, whose
+     * modes are stored | buffered: fsync and group mean stored, none means buffered; see {@link BenchTargets}).
      */
     public boolean durabilityApplied() {
-        return provider().configKeys().contains(durabilityKey()) && !BenchTargets.provider(name).equals("s3");
+        return provider().configKeys().contains(durabilityKey());
     }
 
     /** Opens the store over {@code dataDir}, with what its target needs on this machine ({@link BenchTargets}). */
@@ -77,7 +77,7 @@ public record StoreSpec(String name, String durability, Map<String, String> extr
         Map<String, String> settings = new HashMap<>(BenchTargets.settings(name, dataDir));
         settings.put(CinchConfig.DATA_DIR, dataDir.toString());
         if (durabilityApplied()) {
-            settings.put(durabilityKey(), durability);
+            settings.put(durabilityKey(), BenchTargets.durabilityValue(name, durability));
         }
         settings.putAll(extraSettings);
         return LogStores.fromClassPath().open(BenchTargets.provider(name), CinchConfig.of(settings));
