@@ -200,7 +200,12 @@ public final class DbLogStorage implements LogStorage {
         }
         try {
             db.inTransaction("renew writer leases", c -> {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE log_heads SET lease_until = ? WHERE writer = ?")) {
+                // Postgres: rows locked in job id order, as group commits lock them, so the two never deadlock.
+                String sql = db.dialect() == Dialect.POSTGRES
+                        ? "UPDATE log_heads SET lease_until = ? WHERE job_id IN (SELECT job_id FROM log_heads WHERE writer = ?"
+                          + " ORDER BY job_id FOR UPDATE)"
+                        : "UPDATE log_heads SET lease_until = ? WHERE writer = ?";
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
                     ps.setLong(1, System.currentTimeMillis() + config.writerLease().toMillis());
                     ps.setString(2, instanceId);
                     ps.executeUpdate();
