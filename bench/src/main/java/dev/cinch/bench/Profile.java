@@ -38,6 +38,7 @@ public record Profile(String name, int forks, int warmups, TimeValue warmupTime,
                     new Run("StoreReadBench", Map.of("store", stores, "logSize", "1MiB")),
                     new Run("TailCostBench", Map.of("store", stores, "chunking", "8MiB", "answer", "over", "form", "open")),
                     new Run("SealedPagingBench", Map.of("store", stores, "logSize", "1MiB")),
+                    new Run("TierMoveBench", Map.of("logSize", "1MiB", "cold", "copy,level12")),
                     new Run("SyncStrategyBench", Map.of()),
                     new Run("DecompressSliceBaselineBench", Map.of("logSize", "1MiB")),
                     new Run("FollowLatencyBench", Map.of("store", stores, "durability", "none")),
@@ -54,6 +55,9 @@ public record Profile(String name, int forks, int warmups, TimeValue warmupTime,
                     new Run("StoreReadBench", Map.of("store", withoutFrameCache(stores), "form", "sealed", "logSize", "1MiB,1GiB")),
                     new Run("TailCostBench", Map.of("store", stores)),
                     new Run("SealedPagingBench", Map.of("store", stores)),
+                    new Run("TierMoveBench", Map.of()),
+                    // What the cold-tier settings TierMoveBench re-encodes to cost a read afterwards.
+                    new Run("StoreReadBench", Map.of("store", COLD_SETTINGS, "form", "sealed", "logSize", "64MiB")),
                     new Run("SyncStrategyBench", Map.of()),
                     new Run("DecompressSliceBaselineBench", Map.of("logSize", "1MiB,1GiB")),
                     new Run("FollowLatencyBench.*", Map.of("store", stores, "durability", "fsync,group,none", "writer", "in-process")),
@@ -70,6 +74,8 @@ public record Profile(String name, int forks, int warmups, TimeValue warmupTime,
                     new Run("StoreReadBench", Map.of("store", withoutFrameCache(stores), "form", "sealed", "logSize", "1MiB,1GiB")),
                     new Run("TailCostBench", Map.of("store", stores)),
                     new Run("SealedPagingBench", Map.of("store", stores)),
+                    new Run("TierMoveBench", Map.of()),
+                    new Run("StoreReadBench", Map.of("store", COLD_SETTINGS, "form", "sealed", "logSize", "64MiB")),
                     new Run("SyncStrategyBench", Map.of()),
                     new Run("DecompressSliceBaselineBench", Map.of()),
                     new Run("FollowLatencyBench", Map.of("store", stores)),
@@ -83,6 +89,10 @@ public record Profile(String name, int forks, int warmups, TimeValue warmupTime,
             default -> throw new IllegalArgumentException("unknown profile '" + name + "': smoke, quick, full or queue");
         };
     }
+
+    /** The fs archive settings a cold tier may re-encode to, as store specs (';' because JMH splits at commas). */
+    static final String COLD_SETTINGS = "fs,fs:fs.archive-level=12;fs.archive-frame-size=1MiB,"
+            + "fs:fs.archive-level=19;fs.archive-frame-size=1MiB";
 
     /**
      * Each store with its frame cache off ({@code <name>:<name>.frame-cache-size=0}); JMH splits parameter values at

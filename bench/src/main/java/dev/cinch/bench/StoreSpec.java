@@ -34,7 +34,7 @@ public record StoreSpec(String name, String durability, Map<String, String> extr
     }
 
     /**
-     * Parses {@code name} or {@code name:key=value,key=value} (e.g. {@code fs:fs.archive-level=19}), so a report
+     * Parses {@code name} or {@code name:key=value,key=value} (or {@code ;} between settings) (e.g. {@code fs:fs.archive-level=19}), so a report
      * can compare a store's settings without code that knows the store.
      */
     public static StoreSpec parse(String spec, String durability) {
@@ -43,7 +43,8 @@ public record StoreSpec(String name, String durability, Map<String, String> extr
             return new StoreSpec(spec, durability);
         }
         Map<String, String> extra = new java.util.LinkedHashMap<>();
-        for (String pair : spec.substring(colon + 1).split(",")) {
+        // ';' separates settings too: JMH splits a parameter list at commas, so a spec inside one uses ';'.
+        for (String pair : spec.substring(colon + 1).split("[,;]")) {
             int eq = pair.indexOf('=');
             if (eq <= 0) {
                 throw new IllegalArgumentException("store setting '" + pair + "' is not key=value");
@@ -60,28 +61,31 @@ public record StoreSpec(String name, String durability, Map<String, String> extr
     }
 
     public String durabilityKey() {
-        return name + ".durability";
+        return BenchTargets.provider(name) + ".durability";
     }
 
-    /** True when the provider has a durability setting, so {@link #durability} is what it runs with. */
+    /**
+     * True when the provider has a durability setting that takes fsync | group | none, so {@link #durability} is what
+     * it runs with. (The s3 store's is stored | buffered, another promise: it runs with its default, stored.)
+     */
     public boolean durabilityApplied() {
-        return provider().configKeys().contains(durabilityKey());
+        return provider().configKeys().contains(durabilityKey()) && !BenchTargets.provider(name).equals("s3");
     }
 
-    /** Opens the store over {@code dataDir}. */
+    /** Opens the store over {@code dataDir}, with what its target needs on this machine ({@link BenchTargets}). */
     public LogStore open(Path dataDir) {
-        Map<String, String> settings = new HashMap<>();
+        Map<String, String> settings = new HashMap<>(BenchTargets.settings(name, dataDir));
         settings.put(CinchConfig.DATA_DIR, dataDir.toString());
         if (durabilityApplied()) {
             settings.put(durabilityKey(), durability);
         }
         settings.putAll(extraSettings);
-        return LogStores.fromClassPath().open(name, CinchConfig.of(settings));
+        return LogStores.fromClassPath().open(BenchTargets.provider(name), CinchConfig.of(settings));
     }
 
     private LogStoreProvider provider() {
         for (LogStoreProvider p : ServiceLoader.load(LogStoreProvider.class, StoreSpec.class.getClassLoader())) {
-            if (p.name().equals(name)) {
+            if (p.name().equals(BenchTargets.provider(name))) {
                 return p;
             }
         }

@@ -54,7 +54,8 @@ import java.util.Optional;
         subcommands = {
             AppendCommand.class, SealCommand.class, CatCommand.class, FollowCommand.class, StatCommand.class,
             ExportCommand.class, LsCommand.class, RunCommand.class, MigrateCommand.class, DbCommand.class,
-            TokenCommand.class, CleanupCommand.class, KeysCommand.class, DictCommand.class, CommandLine.HelpCommand.class
+            TokenCommand.class, CleanupCommand.class, KeysCommand.class, VerifyCommand.class, ArchiveCommand.class,
+            DictCommand.class, CommandLine.HelpCommand.class
         })
 public final class Cinchlog implements AutoCloseable {
     public static final int EXIT_FAILURE = 1;

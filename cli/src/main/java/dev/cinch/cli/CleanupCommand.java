@@ -29,6 +29,14 @@ final class CleanupCommand implements Callable<Integer> {
             description = "Keep jobs that finished within this long, such as 30d or 12h (default: ${DEFAULT-VALUE}).")
     Duration retention;
 
+    @Option(names = "--failed-retention", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Keep jobs that ended in failure or error this long instead (default: as --retention).")
+    Duration failedRetention;
+
+    @Option(names = "--keep-last", defaultValue = "0", paramLabel = "N", converter = NonNegativeIntConverter.class,
+            description = "Always keep the newest N jobs of each repo and branch, whatever their age (default: ${DEFAULT-VALUE}).")
+    int keepLast;
+
     @Option(names = "--dry-run", description = "List what would be deleted; delete nothing.")
     boolean dryRun;
 
@@ -38,14 +46,22 @@ final class CleanupCommand implements Callable<Integer> {
         AtomicLong logsDeleted = new AtomicLong();
         // Through the LogStore, not the job_logs cascade, so every tier the store covers is cleaned. Counting only
         // logs that existed makes "logs deleted" mean something: jobs that never produced output have none.
-        JobLogDeleter deleter = job -> {
-            boolean existed = store.exists(job);
-            store.delete(job);
-            if (existed) {
-                logsDeleted.incrementAndGet();
-            }
-        };
-        CleanupReport r = cli.metadata().cleanup(RetentionPolicy.olderThan(retention), deleter, dryRun);
+        RetentionPolicy policy = RetentionPolicy.olderThan(retention)
+                .keepingFailuresFor(failedRetention == null ? retention : failedRetention)
+                .keepingLastPerBranch(keepLast);
+        CleanupReport r;
+        // How many jobs go is known only as the batches are read: the progress counts and rates without an ETA.
+        try (Progress progress = Progress.start(cli, "cleanup", "jobs", -1)) {
+            JobLogDeleter deleter = job -> {
+                boolean existed = store.exists(job);
+                store.delete(job);
+                if (existed) {
+                    logsDeleted.incrementAndGet();
+                }
+                progress.step(0);
+            };
+            r = cli.metadata().cleanup(policy, deleter, dryRun);
+        }
         StringBuilder text = new StringBuilder();
         if (r.dryRun()) {
             text.append("dry run: nothing was deleted\n");

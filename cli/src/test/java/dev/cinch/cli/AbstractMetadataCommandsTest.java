@@ -247,6 +247,15 @@ abstract class AbstractMetadataCommandsTest {
             assertThat(md.store().findJob(oldWithLog)).isPresent();
         }
 
+        // Failures kept 60 days: only the successful old job would go.
+        Result keepFailures = run("cleanup", "--dry-run", "--failed-retention", "60d");
+        assertThat(keepFailures.out()).contains("jobs would be deleted: 1").contains("would delete old-with-log")
+                .doesNotContain("would delete old-without-log");
+        // The newest two jobs of the branch stay whatever their age: recent and old-without-log (the three old jobs
+        // were created in the same instant; ids order them).
+        assertThat(run("cleanup", "--dry-run", "--keep-last", "2").out()).contains("jobs would be deleted: 1")
+                .contains("would delete old-with-log");
+
         Result real = run("cleanup", "--retention", "30d");
         assertThat(real.code()).isZero();
         assertThat(real.out()).contains("jobs deleted: 2").contains("logs deleted: 1").contains("batches:      1");

@@ -5,56 +5,28 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cinch.logs.testkit.Corpus;
 import dev.cinch.logs.testkit.LogReference;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Runs the real CLI in-process against a real fs store in a temp data dir (subclasses: other stores). */
-class CinchlogTest {
-    @TempDir
-    Path dir;
-
-    record Result(int code, byte[] out, String err) {
-        String outText() {
-            return new String(out, StandardCharsets.UTF_8);
-        }
-    }
-
-    Result run(byte[] stdin, Map<String, String> env, String... args) {
-        Map<String, String> e = new HashMap<>(env);
-        e.putIfAbsent("CINCH_DATA_DIR", dir.resolve("data").toString());
-        e.putIfAbsent("CINCH_LOG_STORE", storeName());
-        return runWithEnv(stdin, e, args);
-    }
+class CinchlogTest extends InProcessCli {
 
     /** The log store every command of this class uses. */
     String storeName() {
         return "fs";
     }
 
-    /** Runs with exactly {@code env} as the environment. */
-    Result runWithEnv(byte[] stdin, Map<String, String> e, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try (Cinchlog cli = new Cinchlog(new ByteArrayInputStream(stdin), out, new PrintStream(err, true, StandardCharsets.UTF_8), e)) {
-            int code = cli.execute(args);
-            return new Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
-        }
-    }
-
-    Result run(String... args) {
-        return run(new byte[0], Map.of(), args);
+    @Override
+    void addDefaults(Map<String, String> env) {
+        super.addDefaults(env);
+        env.putIfAbsent("CINCH_LOG_STORE", storeName());
     }
 
     @Test

@@ -127,6 +127,17 @@ public interface LogStore extends AutoCloseable {
      */
     LogStat stat(JobId job);
 
+    /**
+     * Reads the whole log back and checks everything stored for it: each chunk's length and CRC32C, the chain of raw
+     * offsets and the whole-log CRC32C; for a sealed log also every frame's zstd checksum, the chunk index, line
+     * numbers and seek table. Damage is reported in the answer, not thrown, so an operator sees every damaged chunk of
+     * an open log (a sealed archive is reported at its first failing check: what follows it cannot be located
+     * reliably). Costs one pass over the log; memory stays at one read batch. Changes nothing stored.
+     *
+     * @throws LogNotFoundException if no log is stored for the job
+     */
+    LogCheck verify(JobId job);
+
     /** True when the store holds a log (open or sealed) for the job. */
     boolean exists(JobId job);
 
@@ -169,6 +180,14 @@ public interface LogStore extends AutoCloseable {
      * @throws CorruptLogException if the stream is not a valid archive
      */
     void importArchive(JobId job, InputStream archive);
+
+    /**
+     * How this store writes the archives of the logs it seals, when it writes them itself: the frame size and zstd
+     * level a composite store compares to decide whether a log moving into this store is re-encoded on the way.
+     */
+    default java.util.Optional<dev.cinch.logs.archive.ArchiveOptions> archiveOptions() {
+        return java.util.Optional.empty();
+    }
 
     /** Releases files, pools and clients. Idempotent. */
     @Override

@@ -110,6 +110,14 @@ public abstract class AbstractLogStoreContractTest {
         return 100;
     }
 
+    /**
+     * The tier name {@code stat} and {@code verify} report for a log this test wrote through {@code s}, open or just
+     * sealed: the store's name, or for a composite store the name of the tier such a log is in.
+     */
+    protected String tierOf(LogStore s, boolean sealed) {
+        return s.name();
+    }
+
     /** Capabilities this backend cannot offer; the cases needing them are skipped and listed. */
     protected Set<Capability> absentCapabilities() {
         return Set.of();
@@ -255,7 +263,7 @@ public abstract class AbstractLogStoreContractTest {
         assertThat(stat.rawBytes()).isEqualTo(17);
         assertThat(stat.sealed()).isFalse();
         assertThat(stat.crc32c()).isEqualTo(crc("hello world\noops\n".getBytes(StandardCharsets.UTF_8)));
-        assertThat(stat.tier()).isEqualTo(store.name());
+        assertThat(stat.tier()).isEqualTo(tierOf(store, false));
         assertThat(stat.lastTimestampMillis()).isEqualTo(77);
         assertThat(store.exists(j)).isTrue();
     }
@@ -1040,7 +1048,7 @@ public abstract class AbstractLogStoreContractTest {
             assertThat(st.rawBytes()).isEqualTo(3);
             assertThat(st.lastTimestampMillis()).isEqualTo(5_000);
             assertThat(st.crc32c()).isEqualTo(crc(new byte[] {'a', 'b', '\n'}));
-            assertThat(st.tier()).isEqualTo(store.name());
+            assertThat(st.tier()).isEqualTo(tierOf(store, st.sealed()));
             assertThat(st.storedBytes()).isPositive();
         }
         assertThat(after.sealed()).isTrue();
@@ -1373,6 +1381,12 @@ public abstract class AbstractLogStoreContractTest {
         assertThat(s.readTailLines(j, 8)).isEqualTo(LogReference.tail(log, 8));
         assertThatThrownBy(() -> s.seal(j)).isInstanceOf(CorruptLogException.class).hasMessageContaining("seq 10");
         assertThat(s.stat(j).sealed()).isFalse();
+        LogCheck check = s.verify(j);
+        assertThat(check.ok()).isFalse();
+        assertThat(check.problemCount()).as("exactly the damaged chunk: %s", check.problems()).isEqualTo(1);
+        assertThat(check.problems().get(0)).contains(j.value()).contains("seq 10");
+        assertThat(check.chunks()).isEqualTo(20);
+        assertThat(check.tier()).isEqualTo(tierOf(s, false));
     }
 
     @Test
@@ -1392,6 +1406,9 @@ public abstract class AbstractLogStoreContractTest {
             assertThatThrownBy(() -> s.readTailLines(j, 1)).isInstanceOf(CorruptLogException.class).hasMessageContaining("seq 19");
             assertThatThrownBy(() -> s.readChunks(j, 0, 100)).isInstanceOf(CorruptLogException.class).hasMessageContaining("seq 19");
             assertThat(s.readChunks(j, 0, 19)).isEqualTo(chunks.subList(0, 19));
+            LogCheck check = s.verify(j);
+            assertThat(check.problemCount()).as("%s", check.problems()).isEqualTo(1);
+            assertThat(check.problems().get(0)).contains(j.value()).contains("seq 19");
         }
     }
 
@@ -1416,6 +1433,15 @@ public abstract class AbstractLogStoreContractTest {
                 expectRightOrCorrupt(j, () -> assertThat(readAllChunks(s, j)).isEqualTo(chunks));
                 expectRightOrCorrupt(j, () -> assertThat(s.readTailLines(j, 3)).isEqualTo(LogReference.tail(log, 3)));
                 expectRightOrCorrupt(j, () -> assertThat(s.readChunks(j, damaged, 1)).isEqualTo(chunks.subList((int) damaged, (int) damaged + 1)));
+                // verify either reads around the damage (then it passes the whole log) or reports it, naming the
+                // job; it never passes a shorter log
+                LogCheck check = s.verify(j);
+                if (check.ok()) {
+                    assertThat(check.chunks()).isEqualTo(20);
+                    assertThat(check.rawBytes()).isEqualTo(log.length);
+                } else {
+                    assertThat(check.problems()).isNotEmpty().allSatisfy(p -> assertThat(p).contains(j.value()));
+                }
             }
         }
     }
@@ -1442,6 +1468,28 @@ public abstract class AbstractLogStoreContractTest {
         assertThatThrownBy(() -> readAllChunks(s, j)).isInstanceOf(CorruptLogException.class).hasMessageContaining(j.value());
         assertThatThrownBy(() -> s.exportArchive(j, new ByteArrayOutputStream())).isInstanceOf(CorruptLogException.class)
                 .hasMessageContaining(j.value()).hasMessageContaining("archive byte");
+        LogCheck check = s.verify(j);
+        assertThat(check.ok()).isFalse();
+        assertThat(check.sealed()).isTrue();
+        assertThat(check.problems()).singleElement().asString().contains(j.value()).contains("archive byte");
+    }
+
+    @Test
+    void verifyPassesHealthyLogsOpenAndSealedAndRefusesMissingOnes() {
+        JobId j = job("verify-healthy");
+        List<LogChunk> chunks = LogReference.chunk(Corpus.generated().get(0).bytes(), new Random(5), 4096);
+        appendAll(store, j, chunks);
+        byte[] log = LogReference.concat(chunks);
+        LogCheck open = store.verify(j);
+        assertThat(open).isEqualTo(new LogCheck(j, tierOf(store, false), false, chunks.size(), log.length, List.of(), 0));
+        store.seal(j);
+        LogCheck sealed = store.verify(j);
+        assertThat(sealed).isEqualTo(new LogCheck(j, tierOf(store, true), true, chunks.size(), log.length, List.of(), 0));
+        JobId empty = job("verify-empty");
+        store.seal(empty);
+        assertThat(store.verify(empty).ok()).isTrue();
+        assertThatThrownBy(() -> store.verify(job("verify-missing"))).isInstanceOf(LogNotFoundException.class)
+                .hasMessageContaining("verify-missing");
     }
 
     private static void sleep(long ms) {

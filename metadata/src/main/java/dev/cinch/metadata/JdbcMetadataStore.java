@@ -723,6 +723,10 @@ public final class JdbcMetadataStore implements MetadataStore {
     @Override
     public CleanupReport cleanup(RetentionPolicy policy, JobLogDeleter logs, boolean dryRun) {
         Instant cutoff = now().minus(policy.maxAge());
+        Instant failureCutoff = now().minus(policy.failureMaxAge());
+        // Rows are deleted only if still older than the later of the two cutoffs (the exact rule was applied when
+        // they were selected; this guards against a clock or row that changed in between).
+        Instant latest = cutoff.isAfter(failureCutoff) ? cutoff : failureCutoff;
         List<JobId> listed = new ArrayList<>();
         Map<JobId, String> failures = new LinkedHashMap<>();
         long deleted = 0;
@@ -731,7 +735,8 @@ public final class JdbcMetadataStore implements MetadataStore {
         Instant afterFinished = null;
         String afterId = null;
         while (true) {
-            List<Expired> page = selectExpired(cutoff, afterFinished, afterId, policy.batchSize());
+            List<Expired> page = selectExpired(cutoff, failureCutoff, policy.keepLastPerBranch(), afterFinished, afterId,
+                    policy.batchSize());
             if (page.isEmpty()) {
                 break;
             }
@@ -758,7 +763,7 @@ public final class JdbcMetadataStore implements MetadataStore {
                 }
             }
             if (!logsGone.isEmpty()) {
-                deleted += deleteJobs(logsGone, cutoff);
+                deleted += deleteJobs(logsGone, latest);
             }
             if (page.size() < policy.batchSize()) {
                 break;
@@ -770,13 +775,28 @@ public final class JdbcMetadataStore implements MetadataStore {
     private record Expired(JobId id, Instant finishedAt) {
     }
 
-    private List<Expired> selectExpired(Instant cutoff, Instant afterFinished, String afterId, int limit) {
-        String sql = "SELECT id, finished_at FROM jobs WHERE finished_at < ? AND status IN " + TERMINAL_IN
+    /**
+     * A page of expired jobs in {@code (finished_at, id)} order. Failed jobs have their own cutoff. With a per-branch
+     * minimum, a job goes only when at least that many jobs of its repo and branch were created after it: a bounded
+     * count over {@code idx_jobs_repo_branch_created}, at most {@code keepLast} index steps per candidate.
+     */
+    private List<Expired> selectExpired(Instant cutoff, Instant failureCutoff, int keepLast, Instant afterFinished,
+                                        String afterId, int limit) {
+        String sql = "SELECT id, finished_at FROM jobs j WHERE status IN " + TERMINAL_IN
+                + " AND finished_at < (CASE WHEN status IN ('failure', 'error') THEN ? ELSE ? END)"
+                + (keepLast == 0 ? "" : " AND (SELECT COUNT(*) FROM (SELECT 1 FROM jobs n WHERE n.repo_id = j.repo_id"
+                        + " AND n.branch = j.branch AND (n.created_at > j.created_at OR (n.created_at = j.created_at"
+                        + " AND n.id > j.id)) LIMIT ?) newer) >= ?")
                 + (afterId == null ? "" : " AND (finished_at, id) > (?, ?)") + " ORDER BY finished_at, id LIMIT ?";
         return db.read("select expired jobs", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
+                cols.setInstant(ps, i++, failureCutoff);
                 cols.setInstant(ps, i++, cutoff);
+                if (keepLast > 0) {
+                    ps.setInt(i++, keepLast);
+                    ps.setInt(i++, keepLast);
+                }
                 if (afterId != null) {
                     cols.setInstant(ps, i++, afterFinished);
                     ps.setString(i++, afterId);

@@ -1117,4 +1117,43 @@ abstract class AbstractMetadataStoreTest {
         assertThat(healthy.deleted).containsExactly(ids.get(1));
         assertThat(count("jobs")).isZero();
     }
+
+    @Test
+    void failedJobsCanBeKeptLongerAndTheNewestJobsOfEachBranchStay() {
+        Repo r = repo("ret3");
+        // Created in this order, all finished 40 days before the cleanup.
+        Job mainOk1 = finished(r, "main", JobStatus.SUCCESS);
+        Job mainFail = finished(r, "main", JobStatus.FAILURE);
+        Job mainOk2 = finished(r, "main", JobStatus.SUCCESS);
+        Job mainErr = finished(r, "main", JobStatus.ERROR);
+        Job devOk = finished(r, "dev", JobStatus.SUCCESS);
+        clock.advance(Duration.ofDays(40));
+
+        RetentionPolicy keepFailures = RetentionPolicy.olderThan(Duration.ofDays(30)).keepingFailuresFor(Duration.ofDays(90));
+        CleanupReport preview = md.cleanup(keepFailures, new RecordingDeleter(), true);
+        assertThat(preview.jobIds()).containsExactly(mainOk1.id(), mainOk2.id(), devOk.id());
+
+        RetentionPolicy keepLast = keepFailures.keepingLastPerBranch(2);
+        // main keeps its newest two (mainOk2, mainErr); dev keeps its only job; of the rest, failures are kept longer.
+        assertThat(md.cleanup(keepLast, new RecordingDeleter(), true).jobIds()).containsExactly(mainOk1.id());
+
+        RecordingDeleter logs = new RecordingDeleter();
+        CleanupReport done = md.cleanup(keepLast, logs, false);
+        assertThat(done.jobsDeleted()).isEqualTo(1);
+        assertThat(logs.deleted).containsExactly(mainOk1.id());
+        assertThat(store.findJob(mainFail.id())).isPresent();
+
+        clock.advance(Duration.ofDays(60)); // now 100 days: failures are past their 90 days too
+        assertThat(md.cleanup(keepLast, new RecordingDeleter(), true).jobIds()).containsExactly(mainFail.id());
+        assertThat(md.cleanup(keepFailures, new RecordingDeleter(), true).jobIds())
+                .containsExactly(mainFail.id(), mainOk2.id(), mainErr.id(), devOk.id());
+    }
+
+    private Job finished(Repo r, String branch, JobStatus status) {
+        Job j = store.createJob(NewJob.of(r.id(), "c", branch, "x"));
+        store.updateJobStatus(j.id(), JobStatusUpdate.running(null));
+        clock.advance(Duration.ofSeconds(1));
+        store.updateJobStatus(j.id(), JobStatusUpdate.of(status, status == JobStatus.SUCCESS ? 0 : 1));
+        return j;
+    }
 }

@@ -144,6 +144,32 @@ public final class CinchConfig {
         return new CinchConfig(map);
     }
 
+    /**
+     * The configuration a component nested under {@code prefix} sees, such as one tier of the tiered store
+     * ({@code tiered.ssd.}): this configuration, with every key {@code prefix + k} also set as {@code k}, replacing
+     * what {@code k} holds here. Sources keep saying where each value came from, under which name.
+     */
+    public CinchConfig nested(String prefix) {
+        Map<String, Setting> map = new LinkedHashMap<>(settings);
+        settings.forEach((key, s) -> {
+            if (key.startsWith(prefix) && key.length() > prefix.length()) {
+                map.put(key.substring(prefix.length()), new Setting(s.value(), s.source() + " as " + key));
+            }
+        });
+        return new CinchConfig(map);
+    }
+
+    /** Every set key that starts with {@code prefix}, in load order. */
+    public Set<String> keysUnder(String prefix) {
+        Set<String> keys = new java.util.LinkedHashSet<>();
+        for (String key : settings.keySet()) {
+            if (key.startsWith(prefix)) {
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
+
     private static void readFile(Path file, String source, ConfigSchema schema, Map<String, Setting> into) {
         Map<String, Setting> read = new LinkedHashMap<>();
         String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -365,7 +391,7 @@ public final class CinchConfig {
     public void requireOnlyKnownKeys(ConfigComponent component) {
         settings.forEach((key, setting) -> {
             int dot = key.indexOf('.');
-            if (dot > 0 && component.configSections().contains(key.substring(0, dot)) && !component.configKeys().contains(key)) {
+            if (dot > 0 && component.configSections().contains(key.substring(0, dot)) && !component.readsKey(key)) {
                 throw ConfigSchema.unknownInSection(key, setting.source(), key.substring(0, dot), component.configKeys(),
                         component.configKeys());
             }

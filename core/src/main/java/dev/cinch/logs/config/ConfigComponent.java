@@ -35,6 +35,15 @@ public interface ConfigComponent {
     /** Every full key this component reads, e.g. {@code database.pool-size}; other keys in its sections are typos. */
     Set<String> configKeys();
 
+    /**
+     * Whether this component reads {@code key}, a key in one of its sections. By default: one of {@link #configKeys()}.
+     * A component whose section nests settings under names the operator chooses (the tiered store's
+     * {@code tiered.<tier>.fs.root}) accepts them here by their shape, and checks them fully when it opens.
+     */
+    default boolean readsKey(String key) {
+        return configKeys().contains(key);
+    }
+
     /** Environment variable names, beyond the {@code CINCH_<SECTION>_<NAME>} rule, mapped to the key each sets. */
     default Map<String, String> configEnvNames() {
         return Map.of();

@@ -173,7 +173,7 @@ public final class ConfigSchema {
         int dot = key.indexOf('.');
         ConfigComponent owner = dot > 0 ? bySection.get(key.substring(0, dot)) : null;
         if (owner != null) {
-            if (!owner.configKeys().contains(key)) {
+            if (!owner.readsKey(key)) {
                 throw unknownInSection(key, source, key.substring(0, dot), owner.configKeys(), keys());
             }
             return;

@@ -6,6 +6,7 @@ import dev.cinch.logs.InvalidChunkException;
 import dev.cinch.logs.InvalidRangeException;
 import dev.cinch.logs.JobId;
 import dev.cinch.logs.JobPage;
+import dev.cinch.logs.LogCheck;
 import dev.cinch.logs.LogChunk;
 import dev.cinch.logs.LogFollower;
 import dev.cinch.logs.LogLockedException;
@@ -28,6 +29,7 @@ import dev.cinch.logs.archive.SeekableArchiveReader;
 import dev.cinch.logs.archive.SeekableArchiveWriter;
 import dev.cinch.logs.codec.ChunkCodec;
 import dev.cinch.logs.codec.ChunkDictionary;
+import dev.cinch.logs.codec.Crc32c;
 import dev.cinch.logs.codec.EncodedChunk;
 import dev.cinch.logs.follow.StoreFollower;
 import dev.cinch.logs.storage.ChunkDictionaries;
@@ -81,6 +83,8 @@ public final class StorageBackedLogStore implements LogStore {
     private static final int TAIL_BLOCK_BYTES = 64 << 10;
     /** Raw bytes of chunks a seal reads from the open log per batch. */
     private static final int SEAL_BATCH_BYTES = 8 << 20;
+    /** Raw bytes {@link #verify} reads at once from an open log. */
+    private static final int VERIFY_BATCH_BYTES = 8 << 20;
 
     private final StoreOptions options;
     private final LogStorage storage;
@@ -121,6 +125,11 @@ public final class StorageBackedLogStore implements LogStore {
     @Override
     public String name() {
         return options.name();
+    }
+
+    @Override
+    public Optional<dev.cinch.logs.archive.ArchiveOptions> archiveOptions() {
+        return Optional.of(options.archive());
     }
 
     /** The backend this store runs on (for backend-specific tests and tools). */
@@ -567,6 +576,109 @@ public final class StorageBackedLogStore implements LogStore {
                 return page;
             }
         });
+    }
+
+    @Override
+    public LogCheck verify(JobId job) {
+        checkOpen();
+        try {
+            return verifyReadable(job);
+        } catch (CorruptLogException e) {
+            // Damage found before any chunk could be checked: an archive whose index or seek table does not parse.
+            return new LogCheck(job, name(), storage.form(job) == LogForm.SEALED, 0, 0, List.of(e.getMessage()), 1);
+        }
+    }
+
+    private LogCheck verifyReadable(JobId job) {
+        return read(job, "verify", new Read<>() {
+            @Override
+            public LogCheck sealed(SeekableArchiveReader r) {
+                List<String> problems = new ArrayList<>(1);
+                try {
+                    r.verifyAll();
+                } catch (CorruptLogException e) {
+                    problems.add(e.getMessage());
+                }
+                return new LogCheck(job, name(), true, r.chunkCount(), r.rawSize(), problems, problems.size());
+            }
+
+            @Override
+            public LogCheck open(OpenLogSnapshot s) throws IOException {
+                return verifyOpen(job, s);
+            }
+        });
+    }
+
+    /**
+     * Checks an open log chunk by chunk, going on past damage so that every damaged chunk is reported: a batch that
+     * fails to read is read again one chunk at a time to find which ones fail.
+     */
+    private LogCheck verifyOpen(JobId job, OpenLogSnapshot s) throws IOException {
+        LogTotals totals = s.totals();
+        Findings report = new Findings();
+        LogTotals seen = LogTotals.EMPTY;
+        boolean chained = true; // false after an unreadable chunk: the next one's offset cannot be checked
+        long seq = 0;
+        while (seq < totals.chunks()) {
+            long to;
+            try {
+                to = batchEnd(s, seq, Math.min(totals.chunks(), seq + MAX_PAGE_CHUNKS), VERIFY_BATCH_BYTES);
+            } catch (CorruptLogException e) {
+                to = seq + 1;
+            }
+            List<StoredChunk> batch;
+            try {
+                batch = s.read(seq, to);
+            } catch (CorruptLogException e) {
+                batch = new ArrayList<>();
+                for (long q = seq; q < to; q++) {
+                    try {
+                        batch.addAll(s.read(q, q + 1));
+                    } catch (CorruptLogException damaged) {
+                        report.add(damaged.getMessage());
+                    }
+                }
+            }
+            long expected = seq;
+            for (StoredChunk c : batch) {
+                ChunkIndexEntry e = c.entry();
+                chained &= e.seq() == expected;
+                if (chained && e.rawOffset() != seen.rawBytes()) {
+                    report.add(new CorruptLogException(job, "seq " + e.seq() + ": index says raw offset "
+                            + e.rawOffset() + ", the chunks before it end at " + seen.rawBytes()).getMessage());
+                }
+                try {
+                    decode(job, c);
+                } catch (CorruptLogException damaged) {
+                    report.add(damaged.getMessage());
+                }
+                seen = new LogTotals(e.seq() + 1, e.rawOffset() + e.length(),
+                        Crc32c.combine(seen.crc32c(), e.crc32c(), e.length()), e.timestampMillis());
+                chained = true;
+                expected = e.seq() + 1;
+            }
+            chained &= expected == to;
+            seq = to;
+        }
+        if (report.count == 0 && (seen.rawBytes() != totals.rawBytes() || seen.crc32c() != totals.crc32c())) {
+            report.add(new CorruptLogException(job, "offset " + seen.rawBytes() + ": the chunks add up to "
+                    + seen.rawBytes() + " bytes with CRC32C " + String.format("%08x", seen.crc32c()) + ", the log's totals say "
+                    + totals.rawBytes() + " bytes with " + String.format("%08x", totals.crc32c())).getMessage());
+        }
+        return new LogCheck(job, name(), false, totals.chunks(), totals.rawBytes(), report.listed, report.count);
+    }
+
+    /** Problems {@link #verify} found: all counted, the first {@link LogCheck#MAX_LISTED_PROBLEMS} kept. */
+    private static final class Findings {
+        final List<String> listed = new ArrayList<>();
+        long count;
+
+        void add(String problem) {
+            if (listed.size() < LogCheck.MAX_LISTED_PROBLEMS) {
+                listed.add(problem);
+            }
+            count++;
+        }
     }
 
     private static void checkSeq(JobId job, long fromSeq, long chunks) {

@@ -1,0 +1,181 @@
+package dev.cinch.logs.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cinch.logs.JobId;
+import dev.cinch.logs.LogChunk;
+import dev.cinch.logs.LogLockedException;
+import dev.cinch.logs.LogStore;
+import dev.cinch.logs.LogStoreException;
+import dev.cinch.logs.LogStores;
+import dev.cinch.logs.LogStream;
+import dev.cinch.logs.config.CinchConfig;
+import dev.cinch.logs.config.ConfigException;
+import org.gaul.s3proxy.junit.S3ProxyExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** What the contract suite cannot see: S3 keys, the writer lease, two writers that both think they hold the role. */
+class S3StoreTest {
+    @RegisterExtension
+    static final S3ProxyExtension S3 = TestS3.extension();
+    private static final S3Layout LAYOUT = new S3Layout(TestS3.PREFIX);
+
+    private S3Client raw;
+    private final List<LogStore> stores = new ArrayList<>();
+
+    @BeforeEach
+    void bucket() {
+        raw = TestS3.client(S3);
+        TestS3.createBucket(raw);
+    }
+
+    @AfterEach
+    void close() {
+        stores.forEach(s -> {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                // a store whose role was taken away may fail to give it back; that is the point of some cases
+            }
+        });
+        raw.close();
+    }
+
+    private LogStore open(CinchConfig config) {
+        LogStore s = LogStores.fromClassPath().open(config);
+        stores.add(s);
+        return s;
+    }
+
+    private static LogChunk chunk(long seq, String text) {
+        return new LogChunk(seq, LogStream.STDOUT, 1000 + seq, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void twoWritersThatBothBelieveTheyHoldTheRoleNeverReplaceAStoredChunk() {
+        JobId j = JobId.of("split-brain");
+        LogStore a = open(TestS3.config(S3));
+        LogStore b = open(TestS3.config(S3));
+        for (int i = 0; i < 5; i++) {
+            a.append(j, chunk(i, "a" + i + "\n"));
+        }
+        // The lease vanishes under A (an operator, a bucket rule, a lease A could not renew in time): B takes the role.
+        raw.deleteObject(r -> r.bucket(TestS3.BUCKET).key(LAYOUT.writer(j)));
+        b.append(j, chunk(5, "b5\n"));
+        // A still believes it writes the log. Its next segment has B's key, so its PUT is refused and it stops.
+        assertThatThrownBy(() -> a.append(j, chunk(5, "a5\n"))).isInstanceOf(LogLockedException.class)
+                .hasMessageContaining(j.value()).hasMessageContaining("stored by another writer");
+        b.append(j, chunk(6, "b6\n"));
+        assertThat(text(b.readRange(j, 0, 100))).isEqualTo("a0\na1\na2\na3\na4\nb5\nb6\n");
+        assertThat(text(open(TestS3.config(S3)).readRange(j, 0, 100))).isEqualTo("a0\na1\na2\na3\na4\nb5\nb6\n");
+    }
+
+    @Test
+    void aLeaseNotRenewedForItsPeriodIsTakenOverAndALiveOneIsNot() throws Exception {
+        JobId j = JobId.of("stale-lease");
+        CinchConfig config = TestS3.config(S3).with("s3.writer-lease", "2s");
+        LogStore first = open(config);
+        first.append(j, chunk(0, "x\n"));
+        // A holder that died: its lease object stays, nobody renews it.
+        raw.putObject(r -> r.bucket(TestS3.BUCKET).key(LAYOUT.writer(JobId.of("dead-holder"))),
+                RequestBody.fromString("holder=gone\n"));
+        raw.putObject(r -> r.bucket(TestS3.BUCKET).key(LAYOUT.open(JobId.of("dead-holder"))), RequestBody.fromString(""));
+        LogStore second = open(config);
+        assertThatThrownBy(() -> second.append(JobId.of("dead-holder"), chunk(0, "y\n"))).isInstanceOf(LogLockedException.class)
+                .hasMessageContaining("renewed");
+        Thread.sleep(4_500); // past the lease and the one-second resolution of HTTP dates: the live holder (first) has renewed, the dead one has not
+        second.append(JobId.of("dead-holder"), chunk(0, "y\n"));
+        assertThatThrownBy(() -> second.append(j, chunk(1, "z\n"))).isInstanceOf(LogLockedException.class);
+        first.append(j, chunk(1, "w\n"));
+        assertThat(text(second.readRange(j, 0, 10))).isEqualTo("x\nw\n");
+    }
+
+    @Test
+    void bufferedAppendsReachS3WithinTheFlushIntervalAndEverySegmentIsBoundedBySize() throws Exception {
+        JobId j = JobId.of("buffered");
+        CinchConfig config = TestS3.config(S3).with("s3.durability", "buffered").with("s3.flush-interval", "300ms")
+                .with("s3.segment-size", "64KiB").with("s3.chunk-level", "1");
+        LogStore writer = open(config);
+        LogStore reader = open(config);
+        java.util.Random rnd = new java.util.Random(5);
+        byte[] noise = new byte[4096];
+        for (int i = 0; i < 100; i++) {
+            rnd.nextBytes(noise); // incompressible: 100 chunks of 4 KiB cannot fit one 64 KiB segment
+            writer.append(j, new LogChunk(i, LogStream.STDOUT, i, noise.clone()));
+        }
+        assertThat(writer.stat(j).chunks()).as("the writer's own store sees buffered chunks").isEqualTo(100);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (reader.stat(j).chunks() < 100 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(reader.stat(j).chunks()).as("another instance sees them once stored").isEqualTo(100);
+        var segments = S3LogStoreContractTest.keysOf(raw, LAYOUT.segmentPrefix(j));
+        assertThat(segments.size()).isGreaterThanOrEqualTo(7);
+        for (String key : segments) {
+            long size = raw.headObject(r -> r.bucket(TestS3.BUCKET).key(key)).contentLength();
+            assertThat(size).as(key).isLessThan(64 * 1024 + 4096 + 1024);
+        }
+    }
+
+    @Test
+    void aStoredAppendIsInS3WhenItReturns() {
+        JobId j = JobId.of("stored");
+        LogStore writer = open(TestS3.config(S3));
+        LogStore reader = open(TestS3.config(S3));
+        for (int i = 0; i < 20; i++) {
+            writer.append(j, chunk(i, "line " + i + "\n"));
+            // No waiting: the default durability returns only once the chunk's segment is stored.
+            assertThat(reader.stat(j).chunks()).as("after append %d", i).isEqualTo(i + 1);
+            assertThat(S3LogStoreContractTest.keysOf(raw, LAYOUT.segmentPrefix(j))).hasSize(i + 1);
+        }
+    }
+
+    @Test
+    void sealLeavesOnlyThePointerAndTheArchive() {
+        JobId j = JobId.of("sealed-keys");
+        LogStore s = open(TestS3.config(S3));
+        for (int i = 0; i < 10; i++) {
+            s.append(j, chunk(i, "line " + i + "\n"));
+        }
+        s.seal(j);
+        List<String> keys = S3LogStoreContractTest.keysOf(raw, LAYOUT.jobPrefix(j));
+        assertThat(keys).hasSize(2);
+        assertThat(keys.get(0)).startsWith(LAYOUT.jobPrefix(j) + "archive-").endsWith(".zst");
+        assertThat(keys.get(1)).isEqualTo(LAYOUT.sealed(j));
+    }
+
+    @Test
+    void secretsNeverAppearInToStringOrMessages() {
+        CinchConfig config = TestS3.config(S3);
+        LogStore s = open(config);
+        assertThat(s.toString()).doesNotContain(TestS3.SECRET_KEY);
+        assertThat(S3StoreConfig.from(config).toString()).doesNotContain(TestS3.SECRET_KEY).contains(TestS3.ACCESS_KEY);
+        // A bucket that does not exist: the failure names bucket and key, never the secret.
+        LogStore missing = open(config.with("s3.bucket", "no-such-bucket"));
+        assertThatThrownBy(() -> missing.append(JobId.of("j"), chunk(0, "x")))
+                .isInstanceOf(LogStoreException.class)
+                .satisfies(e -> assertThat(e.getMessage()).contains("no-such-bucket").doesNotContain(TestS3.SECRET_KEY));
+        assertThatThrownBy(() -> S3StoreConfig.from(CinchConfig.of(Map.of("s3.bucket", "b-1", "s3.secret-access-key", TestS3.SECRET_KEY))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("s3.access-key-id")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(TestS3.SECRET_KEY));
+        assertThatThrownBy(() -> S3StoreConfig.from(CinchConfig.of(Map.of("s3.bucket", "b-1", "s3.prefix", "a!b"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("s3.prefix");
+        assertThatThrownBy(() -> S3StoreConfig.from(CinchConfig.of(Map.of()))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("s3.bucket");
+    }
+}

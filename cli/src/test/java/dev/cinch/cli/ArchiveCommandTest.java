@@ -1,0 +1,92 @@
+package dev.cinch.cli;
+
+import dev.cinch.logs.testkit.CiLogGenerator;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code cinchlog archive} on a real tiered store: two fs tiers and location records in a real SQLite file. */
+class ArchiveCommandTest extends InProcessCli {
+
+    private Path config(String archiveAfter) throws Exception {
+        Path file = dir.resolve("cinch.yml");
+        Files.writeString(file, """
+                log-store: tiered
+                tiered:
+                  tiers: ssd, hdd
+                  ssd:
+                    store: fs
+                    fs:
+                      root: %s
+                  hdd:
+                    store: fs
+                    archive-after: %s
+                    fs:
+                      root: %s
+                      archive-level: 15
+                """.formatted(dir.resolve("ssd"), archiveAfter, dir.resolve("hdd")));
+        return file;
+    }
+
+    private Result cli(byte[] stdin, Path config, String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--config";
+        all[1] = config.toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return run(stdin, Map.of(), all);
+    }
+
+    @Test
+    void movesSealedLogsDownAndTheyReadTheSameFromTheirNewTier() throws Exception {
+        Path config = config("0s");
+        byte[] log = CiLogGenerator.generate(4, 400_000);
+        assertThat(cli(log, config, "append", "done-1", "--chunk-size", "4096").code()).isZero();
+        assertThat(cli(new byte[0], config, "seal", "done-1").code()).isZero();
+        assertThat(cli(log, config, "append", "running", "--chunk-size", "4096").code()).isZero();
+
+        Result plan = cli(new byte[0], config, "archive", "--dry-run");
+        assertThat(plan.code()).as(plan.err()).isZero();
+        assertThat(plan.outText()).contains("would move done-1 ssd -> hdd (" + log.length + " bytes)").doesNotContain("running");
+        assertThat(cli(new byte[0], config, "stat", "done-1").outText()).contains("tier:        ssd");
+
+        Result archive = cli(new byte[0], config, "archive", "--once");
+        assertThat(archive.code()).as(archive.err()).isZero();
+        assertThat(archive.outText()).startsWith("moved 1 logs (");
+        assertThat(archive.err()).as("plain progress off a terminal").contains("archive: 1/1 logs");
+        assertThat(cli(new byte[0], config, "stat", "done-1").outText()).contains("tier:        hdd").contains("sealed:      true");
+        assertThat(cli(new byte[0], config, "cat", "done-1").out()).isEqualTo(log);
+        assertThat(cli(new byte[0], config, "cat", "running").out()).isEqualTo(log);
+        assertThat(cli(new byte[0], config, "verify", "--all").code()).isZero();
+        assertThat(cli(new byte[0], config, "ls").outText()).isEqualTo("done-1\nrunning\n");
+        // The source copy is gone: the log lives in exactly one tier.
+        try (var files = Files.walk(dir.resolve("ssd"))) {
+            assertThat(files.filter(p -> p.getFileName().toString().equals("done-1"))).isEmpty();
+        }
+        Result again = cli(new byte[0], config, "archive");
+        assertThat(again.outText()).startsWith("moved 0 logs");
+    }
+
+    @Test
+    void logsYoungerThanTheRuleStay() throws Exception {
+        Path config = config("7d");
+        assertThat(cli("x\n".getBytes(), config, "append", "young").code()).isZero();
+        assertThat(cli(new byte[0], config, "seal", "young").code()).isZero();
+        assertThat(cli(new byte[0], config, "archive", "--dry-run").outText()).contains("0 moves");
+        assertThat(cli(new byte[0], config, "archive", "--watch", "--passes", "2", "--interval", "10ms").outText())
+                .isEqualTo("moved 0 logs (0 B), 0 resumed, 0 newly recorded, 0 failed\n".repeat(2));
+        assertThat(cli(new byte[0], config, "stat", "young").outText()).contains("tier:        ssd");
+    }
+
+    @Test
+    void archiveNeedsATieredStore() {
+        Result r = run("archive");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("log store is 'fs'");
+        assertThat(run("archive", "--once", "--watch").code()).isEqualTo(2);
+        assertThat(run("archive", "--passes", "2").code()).isEqualTo(2);
+    }
+}
