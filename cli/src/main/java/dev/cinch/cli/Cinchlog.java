@@ -55,7 +55,7 @@ import java.util.Optional;
             AppendCommand.class, SealCommand.class, CatCommand.class, FollowCommand.class, StatCommand.class,
             ExportCommand.class, LsCommand.class, RunCommand.class, MigrateCommand.class, DbCommand.class,
             TokenCommand.class, CleanupCommand.class, KeysCommand.class, VerifyCommand.class, ArchiveCommand.class,
-            CommandLine.HelpCommand.class
+            DictCommand.class, CommandLine.HelpCommand.class
         })
 public final class Cinchlog implements AutoCloseable {
     public static final int EXIT_FAILURE = 1;

@@ -39,4 +39,26 @@ class DbStoreCinchlogTest extends CinchlogTest {
         assertThat(runWithEnv(new byte[0], Map.of("CINCH_DATA_DIR", data.toString()), "--store", "db", "cat", "f1").out())
                 .isEqualTo(log);
     }
+
+    @Test
+    void dictTrainTrainsFromSealedLogsOnlyForTheDbStore() {
+        Result none = run("dict", "train");
+        assertThat(none.code()).as(none.err()).isZero();
+        assertThat(none.outText()).contains("no dictionary trained");
+        for (int i = 0; i < 8; i++) {
+            byte[] log = dev.cinch.logs.testkit.CiLogGenerator.generate(i, 64 * 1024);
+            assertThat(run(log, Map.of(), "append", "d" + i, "--chunk-size", "1024").code()).isZero();
+            assertThat(run("seal", "d" + i).code()).isZero();
+        }
+        Result trained = run("dict", "train");
+        assertThat(trained.code()).as(trained.err()).isZero();
+        assertThat(trained.outText()).startsWith("trained dictionary 1 (").contains("of 8 sealed logs");
+        byte[] more = dev.cinch.logs.testkit.CiLogGenerator.generate(99, 32 * 1024);
+        assertThat(run(more, Map.of(), "append", "after", "--chunk-size", "1024").code()).isZero();
+        assertThat(run("cat", "after").out()).isEqualTo(more);
+
+        Result fs = run(new byte[0], Map.of("CINCH_LOG_STORE", "fs"), "dict", "train");
+        assertThat(fs.code()).isEqualTo(2);
+        assertThat(fs.err()).contains("--store db");
+    }
 }

@@ -155,6 +155,7 @@ final class DbArchiveUpload implements ArchiveUpload {
             throw new IOException(refused.get());
         }
         committed = true;
+        storage.afterSeal();
     }
 
     @Override

@@ -5,9 +5,11 @@ import dev.cinch.logs.JobPage;
 import dev.cinch.logs.LogLockedException;
 import dev.cinch.logs.LogSealedException;
 import dev.cinch.logs.archive.ByteSource;
+import dev.cinch.logs.codec.ChunkDictionary;
 import dev.cinch.logs.follow.ChangeFeed;
 import dev.cinch.logs.storage.ArchiveRef;
 import dev.cinch.logs.storage.ArchiveUpload;
+import dev.cinch.logs.storage.ChunkDictionaries;
 import dev.cinch.logs.storage.LogForm;
 import dev.cinch.logs.storage.LogStorage;
 import dev.cinch.logs.storage.OpenLogAppender;
@@ -52,7 +54,7 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Pool</b>: the store uses the database it is given; a pool lent by the metadata ({@link Database#lend}) is never
  * closed here.
  */
-public final class DbLogStorage implements LogStorage {
+public final class DbLogStorage implements LogStorage, ChunkDictionaries {
     private static final Logger LOG = LoggerFactory.getLogger(DbLogStorage.class);
     /** The schema component of this module: its own migrations and history table. */
     public static final SchemaComponent COMPONENT = new SchemaComponent("log-store-db", "log_store_db_migrations",
@@ -69,6 +71,10 @@ public final class DbLogStorage implements LogStorage {
     private final DbChangeFeed feed;
     private final ConcurrentHashMap<JobId, DbAppender> appenders = new ConcurrentHashMap<>();
     private final ScheduledExecutorService leaseKeeper;
+    /** The dictionary new chunks use: the newest stored one, re-read periodically (another instance may train). */
+    private volatile Optional<ChunkDictionary> currentDictionary;
+    private final ConcurrentHashMap<Integer, ChunkDictionary> dictionaries = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean training = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * @param db the database, migrated here to this module's latest schema; closed by {@link #close()} only if this
@@ -88,6 +94,66 @@ public final class DbLogStorage implements LogStorage {
         });
         long every = Math.max(100, config.writerLease().toMillis() / 3);
         leaseKeeper.scheduleWithFixedDelay(this::renewLeases, every, every, TimeUnit.MILLISECONDS);
+        this.currentDictionary = DictionaryTrainer.newest(db);
+        leaseKeeper.scheduleWithFixedDelay(this::refreshDictionary, 30, 30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public Optional<ChunkDictionary> current() {
+        return currentDictionary;
+    }
+
+    @Override
+    public Optional<ChunkDictionary> dictionary(int id) {
+        ChunkDictionary d = dictionaries.get(id);
+        if (d != null) {
+            return Optional.of(d);
+        }
+        Optional<ChunkDictionary> loaded = DictionaryTrainer.byId(db, id);
+        loaded.ifPresent(x -> dictionaries.put(id, x));
+        return loaded;
+    }
+
+    private void refreshDictionary() {
+        if (db.isClosed()) {
+            return;
+        }
+        try {
+            currentDictionary = DictionaryTrainer.newest(db);
+        } catch (RuntimeException e) {
+            LOG.debug("re-reading the newest dictionary failed", e);
+        }
+    }
+
+    /** Trains a dictionary from this database's sealed logs now; new chunks use it at once. */
+    public Optional<DictionaryTrainer.Trained> trainDictionary() {
+        Optional<DictionaryTrainer.Trained> t = DictionaryTrainer.train(db, Math.max(config.dictionaryMinLogs(), 100),
+                config.dictionaryBytes());
+        t.ifPresent(x -> currentDictionary = Optional.of(x.dictionary()));
+        return t;
+    }
+
+    /**
+     * After a seal: trains the first dictionary in the background once {@code db.dictionary-min-logs} logs are
+     * sealed. Later ones are trained on demand ({@code cinchlog --store db dict train}).
+     */
+    void afterSeal() {
+        if (config.dictionaryMinLogs() == 0 || currentDictionary.isPresent() || !training.compareAndSet(false, true)) {
+            return;
+        }
+        leaseKeeper.execute(() -> {
+            try {
+                refreshDictionary();
+                if (currentDictionary.isEmpty() && DictionaryTrainer.sealedLogs(db) >= config.dictionaryMinLogs()) {
+                    trainDictionary().ifPresent(t -> LOG.info("trained chunk dictionary {} ({} bytes) from {} chunks of {}"
+                            + " sealed logs", t.dictionary().id(), t.dictionary().bytes().length, t.samples(), t.logs()));
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("training a chunk dictionary failed ({}); chunks stay compressed without one", e.toString());
+            } finally {
+                training.set(false);
+            }
+        });
     }
 
     Database db() {
@@ -200,7 +266,12 @@ public final class DbLogStorage implements LogStorage {
         }
         try {
             db.inTransaction("renew writer leases", c -> {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE log_heads SET lease_until = ? WHERE writer = ?")) {
+                // Postgres: rows locked in job id order, as group commits lock them, so the two never deadlock.
+                String sql = db.dialect() == Dialect.POSTGRES
+                        ? "UPDATE log_heads SET lease_until = ? WHERE job_id IN (SELECT job_id FROM log_heads WHERE writer = ?"
+                          + " ORDER BY job_id FOR UPDATE)"
+                        : "UPDATE log_heads SET lease_until = ? WHERE writer = ?";
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
                     ps.setLong(1, System.currentTimeMillis() + config.writerLease().toMillis());
                     ps.setString(2, instanceId);
                     ps.executeUpdate();

@@ -20,9 +20,12 @@ import java.util.Set;
  *     closing (default 30s); a live writer renews it every third of that
  * @param followPoll {@code db.follow-poll}: on SQLite, how often followers check for changes made by other processes
  *     (default 100ms; Postgres notifies instead)
+ * @param dictionaryMinLogs {@code db.dictionary-min-logs}: once this many logs are sealed and no dictionary exists, one
+ *     is trained from them automatically (default 100; 0: only on demand, {@code cinchlog --store db dict train})
+ * @param dictionaryBytes {@code db.dictionary-size}: size of a trained dictionary (default 112KiB)
  */
 public record DbStoreConfig(int chunkLevel, ArchiveOptions archive, int maxOpenWriters, long frameCacheBytes,
-                            Duration writerLease, Duration followPoll) {
+                            Duration writerLease, Duration followPoll, int dictionaryMinLogs, int dictionaryBytes) {
     public static final String CHUNK_LEVEL = "db.chunk-level";
     public static final String ARCHIVE_FRAME_SIZE = "db.archive-frame-size";
     public static final String ARCHIVE_LEVEL = "db.archive-level";
@@ -30,8 +33,10 @@ public record DbStoreConfig(int chunkLevel, ArchiveOptions archive, int maxOpenW
     public static final String FRAME_CACHE_SIZE = "db.frame-cache-size";
     public static final String WRITER_LEASE = "db.writer-lease";
     public static final String FOLLOW_POLL = "db.follow-poll";
+    public static final String DICTIONARY_MIN_LOGS = "db.dictionary-min-logs";
+    public static final String DICTIONARY_SIZE = "db.dictionary-size";
     public static final Set<String> KEYS = Set.of(CHUNK_LEVEL, ARCHIVE_FRAME_SIZE, ARCHIVE_LEVEL, MAX_OPEN_WRITERS,
-            FRAME_CACHE_SIZE, WRITER_LEASE, FOLLOW_POLL);
+            FRAME_CACHE_SIZE, WRITER_LEASE, FOLLOW_POLL, DICTIONARY_MIN_LOGS, DICTIONARY_SIZE);
 
     public static DbStoreConfig from(CinchConfig config) {
         ArchiveOptions defaults = ArchiveOptions.defaults();
@@ -43,6 +48,8 @@ public record DbStoreConfig(int chunkLevel, ArchiveOptions archive, int maxOpenW
                 config.getInt(MAX_OPEN_WRITERS, 1024, 1, 1_000_000),
                 config.getBytes(FRAME_CACHE_SIZE, StoreOptions.DEFAULT_FRAME_CACHE_BYTES, 0, 16L << 30),
                 config.getDuration(WRITER_LEASE, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1)),
-                config.getDuration(FOLLOW_POLL, Duration.ofMillis(100), Duration.ofMillis(5), Duration.ofSeconds(2)));
+                config.getDuration(FOLLOW_POLL, Duration.ofMillis(100), Duration.ofMillis(5), Duration.ofSeconds(2)),
+                config.getInt(DICTIONARY_MIN_LOGS, 100, 0, 1_000_000),
+                (int) config.getBytes(DICTIONARY_SIZE, 112 * 1024, 1024, 1 << 20));
     }
 }

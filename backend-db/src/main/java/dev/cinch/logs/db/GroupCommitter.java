@@ -103,6 +103,9 @@ final class GroupCommitter {
         if (work.isEmpty()) {
             return;
         }
+        // Rows are locked in job id order by every writer of log_heads (commits, lease renewal), so concurrent
+        // transactions never wait for each other in a cycle.
+        work.sort(java.util.Comparator.comparing(b -> b.appender().job.value()));
         Database db = storage.db();
         long leaseUntil = System.currentTimeMillis() + storage.config().writerLease().toMillis();
         boolean[] lost = new boolean[work.size()];

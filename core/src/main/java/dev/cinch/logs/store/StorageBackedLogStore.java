@@ -28,9 +28,11 @@ import dev.cinch.logs.archive.FrameCache;
 import dev.cinch.logs.archive.SeekableArchiveReader;
 import dev.cinch.logs.archive.SeekableArchiveWriter;
 import dev.cinch.logs.codec.ChunkCodec;
+import dev.cinch.logs.codec.ChunkDictionary;
 import dev.cinch.logs.codec.Crc32c;
 import dev.cinch.logs.codec.EncodedChunk;
 import dev.cinch.logs.follow.StoreFollower;
+import dev.cinch.logs.storage.ChunkDictionaries;
 import dev.cinch.logs.storage.ArchiveUpload;
 import dev.cinch.logs.storage.LogForm;
 import dev.cinch.logs.storage.LogStorage;
@@ -159,7 +161,8 @@ public final class StorageBackedLogStore implements LogStore {
             throw new InvalidChunkException(job, seq, "negative timestamp " + chunk.timestampMillis());
         }
         byte[] data = chunk.data();
-        EncodedChunk body = codec.encode(data); // outside any lock: compression is the expensive part
+        // Outside any lock: compression is the expensive part.
+        EncodedChunk body = storage instanceof ChunkDictionaries d ? codec.encode(data, d.current().orElse(null)) : codec.encode(data);
         while (true) {
             Slot slot = slotFor(job, seq);
             boolean wrote;
@@ -823,7 +826,23 @@ public final class StorageBackedLogStore implements LogStore {
                     + e.length() + " bytes with " + String.format("%08x", e.crc32c()));
         }
         byte[] payload = body.payload();
-        return codec.decode(job, e.seq(), payload, 0, payload.length, body.encoding(), e.length(), e.crc32c());
+        return codec.decode(job, e.seq(), payload, 0, payload.length, body.encoding(), e.length(), e.crc32c(),
+                dictionaryOf(job, e.seq(), body.dictionaryId()));
+    }
+
+    /** The dictionary a stored chunk records, or null for none; an id the storage does not have is corruption. */
+    private ChunkDictionary dictionaryOf(JobId job, long seq, int id) {
+        if (id == 0) {
+            return null;
+        }
+        Optional<ChunkDictionary> d;
+        try {
+            d = storage instanceof ChunkDictionaries dictionaries ? dictionaries.dictionary(id) : Optional.empty();
+        } catch (IOException e) {
+            throw new LogStoreIOException(job, "read dictionary " + id + " for seq " + seq, e);
+        }
+        return d.orElseThrow(() -> new CorruptLogException(job, "seq " + seq + ": compressed with dictionary " + id
+                + ", which this store does not have"));
     }
 
     @Override
