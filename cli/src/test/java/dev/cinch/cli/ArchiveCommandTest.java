@@ -89,4 +89,29 @@ class ArchiveCommandTest extends InProcessCli {
         assertThat(run("archive", "--once", "--watch").code()).isEqualTo(2);
         assertThat(run("archive", "--passes", "2").code()).isEqualTo(2);
     }
+
+    @Test
+    void cleanupDeletesFinishedJobsLogsInEveryTierAndLeavesNothingBehind() throws Exception {
+        Path config = config("0s");
+        assertThat(cli(new byte[0], config, "run", "--job", "old-archived", "--", "sh", "-c", "echo archived").code()).isZero();
+        assertThat(cli(new byte[0], config, "archive", "--once").outText()).startsWith("moved 1 logs");
+        assertThat(cli(new byte[0], config, "run", "--job", "old-hot", "--", "sh", "-c", "echo hot").code()).isZero();
+        assertThat(cli(new byte[0], config, "stat", "old-archived").outText()).contains("tier:        hdd");
+        assertThat(cli(new byte[0], config, "stat", "old-hot").outText()).contains("tier:        ssd");
+
+        Result dry = cli(new byte[0], config, "cleanup", "--retention", "0s", "--dry-run");
+        assertThat(dry.outText()).contains("jobs would be deleted: 2");
+        assertThat(cli(new byte[0], config, "ls").outText()).isEqualTo("old-archived\nold-hot\n");
+
+        Result cleanup = cli(new byte[0], config, "cleanup", "--retention", "0s");
+        assertThat(cleanup.code()).as(cleanup.err()).isZero();
+        assertThat(cleanup.outText()).contains("jobs deleted: 2").contains("logs deleted: 2");
+        assertThat(cli(new byte[0], config, "ls").outText()).isEmpty();
+        for (String tier : new String[] {"ssd", "hdd"}) {
+            try (var files = Files.walk(dir.resolve(tier))) {
+                assertThat(files.filter(p -> p.getFileName().toString().startsWith("old-"))).as(tier).isEmpty();
+            }
+        }
+        assertThat(cli(new byte[0], config, "archive", "--dry-run").outText()).contains("0 moves");
+    }
 }

@@ -72,10 +72,13 @@ public final class ArchiveTransfer implements AutoCloseable {
         try {
             export.get();
         } catch (ExecutionException e) {
-            // The export's failure (damage in the source) explains the import's (a stream cut short): report it.
+            // The export's failure (damage in the source, a failed read) explains the import's (a stream cut short),
+            // unless the import failed first and the export only met the pipe it closed.
             Throwable cause = e.getCause();
-            if (importFailure == null || cause instanceof LogStoreException) {
-                throw cause instanceof RuntimeException r ? r : new LogStoreIOException(job, "archive export", (Exception) cause);
+            boolean onlyTheClosedPipe = importFailure != null && cause instanceof IOException;
+            if (!onlyTheClosedPipe) {
+                throw cause instanceof RuntimeException r ? r
+                        : new LogStoreIOException(job, "archive export", new IOException(cause.toString(), cause));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -89,9 +92,13 @@ public final class ArchiveTransfer implements AutoCloseable {
     private static void reencode(JobId job, LogStore source, OutputStream out, ArchiveOptions options) throws IOException {
         BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 16);
         try (SeekableArchiveWriter writer = new SeekableArchiveWriter(buffered, options)) {
+            // Pages of about 4 MiB whatever the chunk size, so a move's heap stays small next to the pipe.
+            dev.cinch.logs.LogStat stat = source.stat(job);
+            int perPage = (int) Math.max(1, Math.min(LogStore.MAX_PAGE_CHUNKS,
+                    stat.chunks() == 0 ? 1 : (4L << 20) / Math.max(1, stat.rawBytes() / stat.chunks())));
             long seq = 0;
             while (true) {
-                List<LogChunk> page = source.readChunks(job, seq, LogStore.MAX_PAGE_CHUNKS);
+                List<LogChunk> page = source.readChunks(job, seq, perPage);
                 if (page.isEmpty()) {
                     break;
                 }
