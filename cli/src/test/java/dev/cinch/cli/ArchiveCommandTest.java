@@ -99,11 +99,22 @@ class ArchiveCommandTest extends InProcessCli {
         assertThat(cli(new byte[0], config, "stat", "old-archived").outText()).contains("tier:        hdd");
         assertThat(cli(new byte[0], config, "stat", "old-hot").outText()).contains("tier:        ssd");
 
-        Result dry = cli(new byte[0], config, "cleanup", "--retention", "0s", "--dry-run");
+        // `run` registers its job; the server records how jobs end. Here both finished 40 days ago.
+        try (dev.cinch.metadata.Metadata md = dev.cinch.metadata.Metadata.open(
+                dev.cinch.logs.config.CinchConfig.load(java.util.Optional.of(config), Map.of("CINCH_DATA_DIR",
+                        dir.resolve("data").toString()), Map.of()),
+                java.time.Clock.fixed(java.time.Instant.now().minus(java.time.Duration.ofDays(40)), java.time.ZoneOffset.UTC))) {
+            for (String id : new String[] {"old-archived", "old-hot"}) {
+                dev.cinch.logs.JobId job = dev.cinch.logs.JobId.of(id);
+                md.store().updateJobStatus(job, dev.cinch.metadata.JobStatusUpdate.running(null));
+                md.store().updateJobStatus(job, dev.cinch.metadata.JobStatusUpdate.finished(dev.cinch.metadata.JobStatus.SUCCESS, 0, null));
+            }
+        }
+        Result dry = cli(new byte[0], config, "cleanup", "--retention", "30d", "--dry-run");
         assertThat(dry.outText()).contains("jobs would be deleted: 2");
         assertThat(cli(new byte[0], config, "ls").outText()).isEqualTo("old-archived\nold-hot\n");
 
-        Result cleanup = cli(new byte[0], config, "cleanup", "--retention", "0s");
+        Result cleanup = cli(new byte[0], config, "cleanup", "--retention", "30d");
         assertThat(cleanup.code()).as(cleanup.err()).isZero();
         assertThat(cleanup.outText()).contains("jobs deleted: 2").contains("logs deleted: 2");
         assertThat(cli(new byte[0], config, "ls").outText()).isEmpty();
