@@ -93,6 +93,8 @@ public final class CompressionReport {
         for (Column c : columns) {
             System.out.printf("%-45s raw %,d stored %,d ratio %.2fx%n", c.name(), c.rawBytes(), c.storedBytes(), c.ratio());
         }
+        // An s3 store's S3Proxy (BenchTargets) runs on non-daemon threads until the JVM exits.
+        System.exit(0);
     }
 
     /** [open stored bytes per log, sealed stored bytes per log] for one store, with a seekability check per log. */
