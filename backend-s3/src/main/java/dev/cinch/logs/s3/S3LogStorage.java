@@ -7,7 +7,6 @@ import dev.cinch.logs.LogLockedException;
 import dev.cinch.logs.LogSealedException;
 import dev.cinch.logs.archive.ByteSource;
 import dev.cinch.logs.follow.ChangeFeed;
-import dev.cinch.logs.follow.LocalChangeFeed;
 import dev.cinch.logs.storage.ArchiveRef;
 import dev.cinch.logs.storage.ArchiveUpload;
 import dev.cinch.logs.storage.LogForm;
@@ -59,8 +58,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * two instances ever believed they held the role, both would name the same key for their next segment, so one of them
  * fails cleanly and no stored chunk is ever replaced.
  *
- * <p><b>Followers</b> in this instance are woken by its appends; followers of a log written by another instance see
- * new chunks at core's safety re-check ({@link ChangeFeed#SAFETY_RECHECK}), since S3 has no change notifications.
+ * <p><b>Followers</b> in this instance are woken by its appends; followers of a log written by another instance are
+ * woken by a bounded poll of the followed jobs' keys ({@link S3ChangeFeed}), since S3 has no change notifications.
  */
 public final class S3LogStorage implements LogStorage {
     private static final Logger LOG = LoggerFactory.getLogger(S3LogStorage.class);
@@ -72,7 +71,7 @@ public final class S3LogStorage implements LogStorage {
     private final S3Objects objects;
     private final S3Layout layout;
     private final MetadataCache cache;
-    private final LocalChangeFeed feed = new LocalChangeFeed();
+    private final S3ChangeFeed feed;
     private final Set<S3Appender> appenders = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timers;
     private final String instance;
@@ -85,6 +84,7 @@ public final class S3LogStorage implements LogStorage {
         this.objects = new S3Objects(client, config.bucket(), config.maxAttempts());
         this.layout = new S3Layout(config.prefix());
         this.cache = new MetadataCache(config.metadataCacheBytes());
+        this.feed = new S3ChangeFeed(objects, layout);
         this.instance = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         AtomicInteger n = new AtomicInteger();
         this.timers = Executors.newScheduledThreadPool(2, r -> {
@@ -94,6 +94,8 @@ public final class S3LogStorage implements LogStorage {
         });
         long renewMs = Math.max(100, config.writerLease().toMillis() / 3);
         timers.scheduleWithFixedDelay(this::renewLeases, renewMs, renewMs, TimeUnit.MILLISECONDS);
+        long pollMs = config.followPollInterval().toMillis();
+        timers.scheduleWithFixedDelay(feed::poll, pollMs, pollMs, TimeUnit.MILLISECONDS);
         if (config.durability() == S3Durability.BUFFERED) {
             long tick = Math.max(1, config.flushInterval().toMillis() / 4);
             timers.scheduleWithFixedDelay(this::flushDue, tick, tick, TimeUnit.MILLISECONDS);

@@ -39,12 +39,14 @@ import java.util.regex.Pattern;
  * @param frameCacheBytes {@code s3.frame-cache-size}: decompressed archive frames kept for reads (default 64MiB)
  * @param metadataCacheBytes {@code s3.metadata-cache-size}: segment headers and archive footers kept (default 16MiB)
  * @param maxOpenWriters {@code s3.max-open-writers}: open logs kept open for appending at once (default 1024)
+ * @param followPollInterval {@code s3.follow-poll-interval}: how often the keys of each followed job are listed to
+ *     see changes made by other instances (default 250ms)
  */
 public record S3StoreConfig(String bucket, String prefix, String region, Optional<URI> endpoint, boolean pathStyle,
                             Optional<Credentials> credentials, S3Durability durability, int segmentBytes,
                             Duration flushInterval, Duration writerLease, int maxAttempts, Duration requestTimeout,
                             int partBytes, int chunkLevel, ArchiveOptions archive, long frameCacheBytes,
-                            long metadataCacheBytes, int maxOpenWriters) {
+                            long metadataCacheBytes, int maxOpenWriters, Duration followPollInterval) {
     public static final String BUCKET = "s3.bucket";
     public static final String PREFIX = "s3.prefix";
     public static final String REGION = "s3.region";
@@ -65,10 +67,11 @@ public record S3StoreConfig(String bucket, String prefix, String region, Optiona
     public static final String FRAME_CACHE_SIZE = "s3.frame-cache-size";
     public static final String METADATA_CACHE_SIZE = "s3.metadata-cache-size";
     public static final String MAX_OPEN_WRITERS = "s3.max-open-writers";
+    public static final String FOLLOW_POLL_INTERVAL = "s3.follow-poll-interval";
     public static final Set<String> KEYS = Set.of(BUCKET, PREFIX, REGION, ENDPOINT, PATH_STYLE, ACCESS_KEY_ID,
             SECRET_ACCESS_KEY, DURABILITY, SEGMENT_SIZE, FLUSH_INTERVAL, WRITER_LEASE, MAX_ATTEMPTS, REQUEST_TIMEOUT,
             PART_SIZE, CHUNK_LEVEL, ARCHIVE_FRAME_SIZE, ARCHIVE_LEVEL, FRAME_CACHE_SIZE, METADATA_CACHE_SIZE,
-            MAX_OPEN_WRITERS);
+            MAX_OPEN_WRITERS, FOLLOW_POLL_INTERVAL);
 
     /** S3's smallest multipart part (except the last). */
     static final int MIN_PART_BYTES = 5 << 20;
@@ -122,7 +125,8 @@ public record S3StoreConfig(String bucket, String prefix, String region, Optiona
                         config.getInt(ARCHIVE_LEVEL, defaults.compressionLevel(), 1, 19)),
                 config.getBytes(FRAME_CACHE_SIZE, StoreOptions.DEFAULT_FRAME_CACHE_BYTES, 0, 16L << 30),
                 config.getBytes(METADATA_CACHE_SIZE, 16L << 20, 0, 16L << 30),
-                config.getInt(MAX_OPEN_WRITERS, 1024, 1, 1_000_000));
+                config.getInt(MAX_OPEN_WRITERS, 1024, 1, 1_000_000),
+                config.getDuration(FOLLOW_POLL_INTERVAL, Duration.ofMillis(250), Duration.ofMillis(10), Duration.ofMinutes(1)));
     }
 
     private static URI endpoint(String text) {

@@ -172,6 +172,35 @@ class S3StoreTest {
     }
 
     @Test
+    void aFollowerInAnotherInstanceIsWokenByThePollWellBeforeTheSafetyRecheck() throws Exception {
+        JobId j = JobId.of("followed-elsewhere");
+        LogStore writer = open(TestS3.config(S3));
+        LogStore reader = open(TestS3.config(S3));
+        writer.append(j, chunk(0, "first\n"));
+        try (dev.cinch.logs.LogFollower f = reader.follow(j, 1)) {
+            assertThat(f.poll(java.time.Duration.ofMillis(50))).isEmpty();
+            for (int seq = 1; seq <= 3; seq++) {
+                Thread.sleep(300); // the poll has seen the log as it was
+                long appended = System.nanoTime();
+                writer.append(j, chunk(seq, "line " + seq + "\n"));
+                List<LogChunk> got = new ArrayList<>();
+                while (got.isEmpty() && System.nanoTime() - appended < 10_000_000_000L) {
+                    got.addAll(f.poll(java.time.Duration.ofSeconds(5)));
+                }
+                long ms = (System.nanoTime() - appended) / 1_000_000;
+                assertThat(got).containsExactly(chunk(seq, "line " + seq + "\n"));
+                assertThat(ms).as("wake-up latency ms").isLessThan(1_000);
+            }
+            writer.seal(j);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!f.isFinished() && System.nanoTime() < deadline) {
+                f.poll(java.time.Duration.ofSeconds(1));
+            }
+            assertThat(f.isFinished()).isTrue();
+        }
+    }
+
+    @Test
     void sealLeavesOnlyThePointerAndTheArchive() {
         JobId j = JobId.of("sealed-keys");
         LogStore s = open(TestS3.config(S3));
