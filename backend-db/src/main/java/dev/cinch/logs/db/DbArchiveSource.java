@@ -4,11 +4,9 @@ import dev.cinch.logs.JobId;
 import dev.cinch.logs.archive.ByteSource;
 import dev.cinch.sql.Database;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.Objects;
 
 /**
  * Positional reads of an archive stored as {@code log_archive_parts} rows of {@link DbLogStorage#ARCHIVE_PART_BYTES}
@@ -35,11 +33,7 @@ final class DbArchiveSource implements ByteSource {
 
     @Override
     public void readFully(long position, byte[] dst, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, dst.length);
-        if (position < 0 || position > size - len) {
-            throw new EOFException("job " + job + ": read of " + len + " bytes at " + position + " is outside the "
-                    + size + "-byte archive");
-        }
+        ByteSource.checkRead(size, position, dst, off, len, "the archive of job " + job);
         if (len == 0) {
             return;
         }

@@ -3,7 +3,7 @@ package dev.cinch.logs.db;
 import dev.cinch.logs.InvalidJobIdException;
 import dev.cinch.logs.JobId;
 import dev.cinch.logs.follow.ChangeFeed;
-import dev.cinch.logs.follow.LocalChangeFeed;
+import dev.cinch.logs.follow.MediumChangeFeed;
 import dev.cinch.sql.Database;
 import dev.cinch.sql.Dialect;
 import org.postgresql.PGConnection;
@@ -36,15 +36,13 @@ import java.util.Map;
  *       poll reads the watched jobs' {@code log_heads} rows (chunk count, form) through the pool instead.</li>
  * </ul>
  */
-final class DbChangeFeed implements ChangeFeed, AutoCloseable {
+final class DbChangeFeed extends MediumChangeFeed implements AutoCloseable {
     static final String CHANNEL = "cinch_log_changes";
     private static final Logger LOG = LoggerFactory.getLogger(DbChangeFeed.class);
 
     private final Database db;
     private final Duration poll;
-    private final LocalChangeFeed local = new LocalChangeFeed();
     private final Object guard = new Object();
-    private final Map<JobId, Integer> watchers = new HashMap<>();
     private Thread thread;
     private Connection connection;
     private volatile boolean closed;
@@ -70,33 +68,10 @@ final class DbChangeFeed implements ChangeFeed, AutoCloseable {
     }
 
     @Override
-    public void publish(JobId job) {
-        local.publish(job);
-    }
-
-    @Override
-    public long version(JobId job) {
-        return local.version(job);
-    }
-
-    @Override
-    public boolean awaitChange(JobId job, long seenVersion, Duration timeout) throws InterruptedException {
-        return local.awaitChange(job, seenVersion, timeout);
-    }
-
-    @Override
-    public AutoCloseable watch(JobId job) {
-        AutoCloseable localWatch = local.watch(job);
+    protected void startWatching(JobId job, boolean first) {
         synchronized (guard) {
-            watchers.merge(job, 1, Integer::sum);
             startIfNeeded();
         }
-        return () -> {
-            localWatch.close();
-            synchronized (guard) {
-                watchers.computeIfPresent(job, (k, n) -> n == 1 ? null : n - 1);
-            }
-        };
     }
 
     private void startIfNeeded() {
@@ -110,16 +85,6 @@ final class DbChangeFeed implements ChangeFeed, AutoCloseable {
         thread.start();
     }
 
-    private void signalAllWatched() {
-        List<JobId> jobs;
-        synchronized (guard) {
-            jobs = List.copyOf(watchers.keySet());
-        }
-        for (JobId j : jobs) {
-            local.publish(j);
-        }
-    }
-
     private void listen() {
         while (!closed) {
             try (Connection c = db.dedicatedConnection()) {
@@ -129,7 +94,7 @@ final class DbChangeFeed implements ChangeFeed, AutoCloseable {
                 try (Statement s = c.createStatement()) {
                     s.execute("LISTEN " + CHANNEL);
                 }
-                signalAllWatched(); // changes made while not listening
+                changedAll(); // changes made while not listening
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (!closed) {
                     PGNotification[] ns = pg.getNotifications((int) ChangeFeed.SAFETY_RECHECK.toMillis());
@@ -141,7 +106,7 @@ final class DbChangeFeed implements ChangeFeed, AutoCloseable {
                         int space = payload.indexOf(' ');
                         String id = space < 0 ? payload : payload.substring(0, space);
                         try {
-                            local.publish(JobId.of(id));
+                            changed(JobId.of(id));
                         } catch (InvalidJobIdException e) {
                             LOG.debug("ignoring notification with payload {}", payload);
                         }
@@ -170,7 +135,7 @@ final class DbChangeFeed implements ChangeFeed, AutoCloseable {
                     long now = dataVersion(c);
                     if (now != seen) {
                         seen = now;
-                        signalAllWatched();
+                        changedAll();
                     }
                 }
             } catch (SQLException | RuntimeException e) {
@@ -188,10 +153,7 @@ final class DbChangeFeed implements ChangeFeed, AutoCloseable {
         Map<JobId, String> seen = new HashMap<>();
         while (!closed) {
             sleep(poll);
-            List<JobId> jobs;
-            synchronized (guard) {
-                jobs = List.copyOf(watchers.keySet());
-            }
+            List<JobId> jobs = followed();
             if (jobs.isEmpty() || db.isClosed()) {
                 continue;
             }
@@ -207,7 +169,7 @@ final class DbChangeFeed implements ChangeFeed, AutoCloseable {
                     });
                     String before = seen.put(j, state);
                     if (before != null && !before.equals(state)) {
-                        local.publish(j);
+                        changed(j);
                     }
                 }
                 seen.keySet().retainAll(jobs);

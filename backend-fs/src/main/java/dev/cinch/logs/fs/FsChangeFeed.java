@@ -1,8 +1,7 @@
 package dev.cinch.logs.fs;
 
 import dev.cinch.logs.JobId;
-import dev.cinch.logs.follow.ChangeFeed;
-import dev.cinch.logs.follow.LocalChangeFeed;
+import dev.cinch.logs.follow.MediumChangeFeed;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +13,6 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -23,13 +21,11 @@ import java.util.Map;
  * process are seen through the filesystem's change notifications (inotify on Linux): the feed watches the folder
  * of each followed job, or its shard folder until the job's folder appears. Nothing polls.
  */
-final class FsChangeFeed implements ChangeFeed, AutoCloseable {
+final class FsChangeFeed extends MediumChangeFeed implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FsChangeFeed.class);
 
     private final FsLayout layout;
-    private final LocalChangeFeed local = new LocalChangeFeed();
     private final Object guard = new Object();
-    private final Map<JobId, Integer> watchers = new HashMap<>();
     private final Map<WatchKey, Path> keys = new HashMap<>();
     private WatchService service;
     private Thread thread;
@@ -40,33 +36,10 @@ final class FsChangeFeed implements ChangeFeed, AutoCloseable {
     }
 
     @Override
-    public void publish(JobId job) {
-        local.publish(job);
-    }
-
-    @Override
-    public long version(JobId job) {
-        return local.version(job);
-    }
-
-    @Override
-    public boolean awaitChange(JobId job, long seenVersion, Duration timeout) throws InterruptedException {
-        return local.awaitChange(job, seenVersion, timeout);
-    }
-
-    @Override
-    public AutoCloseable watch(JobId job) {
-        AutoCloseable localWatch = local.watch(job);
+    protected void startWatching(JobId job, boolean first) {
         synchronized (guard) {
-            watchers.merge(job, 1, Integer::sum);
             register(job);
         }
-        return () -> {
-            localWatch.close();
-            synchronized (guard) {
-                watchers.computeIfPresent(job, (k, n) -> n == 1 ? null : n - 1);
-            }
-        };
     }
 
     /** Watches the job's folder if it exists, else its shard folder (to see the job's folder being created). */
@@ -126,23 +99,23 @@ final class FsChangeFeed implements ChangeFeed, AutoCloseable {
 
     private void onEvent(Path dir, String name) {
         synchronized (guard) {
-            for (JobId job : watchers.keySet()) {
+            for (JobId job : followed()) {
                 Path jobDir = layout.jobDir(job);
                 if (dir.equals(jobDir)) {
-                    local.publish(job);
+                    changed(job);
                 } else if (dir.equals(jobDir.getParent()) && job.value().equals(name)) {
                     register(job); // the job's folder appeared: watch it directly from now on
-                    local.publish(job);
+                    changed(job);
                 }
             }
         }
     }
 
     private void reRegisterAfterRemoval(Path dir) {
-        for (JobId job : watchers.keySet()) {
+        for (JobId job : followed()) {
             if (dir.equals(layout.jobDir(job))) {
                 register(job); // folder deleted: watch the shard folder for a new log
-                local.publish(job);
+                changed(job);
             }
         }
     }

@@ -2,9 +2,7 @@ package dev.cinch.logs.s3;
 
 import dev.cinch.logs.archive.ByteSource;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.util.Objects;
 
 /**
  * An archive object read with range GETs, one per {@link #readFully} (the archive reader asks for few, large pieces:
@@ -32,11 +30,7 @@ final class S3ByteSource implements ByteSource {
 
     @Override
     public void readFully(long position, byte[] dst, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, dst.length);
-        if (position < 0 || position > size - len) {
-            throw new EOFException("read of " + len + " bytes at " + position + " is outside " + objects.where(key)
-                    + " (" + size + " bytes)");
-        }
+        ByteSource.checkRead(size, position, dst, off, len, objects.where(key));
         if (len == 0) {
             return;
         }

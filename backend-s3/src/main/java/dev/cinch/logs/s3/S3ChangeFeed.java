@@ -1,15 +1,13 @@
 package dev.cinch.logs.s3;
 
 import dev.cinch.logs.JobId;
-import dev.cinch.logs.follow.ChangeFeed;
-import dev.cinch.logs.follow.LocalChangeFeed;
+import dev.cinch.logs.follow.MediumChangeFeed;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -21,20 +19,16 @@ import java.util.Objects;
  * {@code open} and {@code sealed} or the first segment), plus one LIST of the segments after the last one seen. Only
  * jobs someone follows are polled, and only while they are followed.
  */
-final class S3ChangeFeed implements ChangeFeed {
+final class S3ChangeFeed extends MediumChangeFeed {
     private static final Logger LOG = LoggerFactory.getLogger(S3ChangeFeed.class);
 
     private final S3Objects objects;
     private final S3Layout layout;
-    private final LocalChangeFeed local = new LocalChangeFeed();
-    /** Followed jobs: how many watchers each has, and what the last poll saw. Guarded by itself. */
-    private final Map<JobId, Watched> watched = new HashMap<>();
-
-    private static final class Watched {
-        int watchers;
-        /** What the last poll saw: the form keys and the last segment key; null before the first poll. */
-        String seen;
-    }
+    /**
+     * What the last poll saw of each followed job: the form keys and the last segment key; "" before the first poll.
+     * Guarded by itself.
+     */
+    private final Map<JobId, String> seen = new HashMap<>();
 
     S3ChangeFeed(S3Objects objects, S3Layout layout) {
         this.objects = objects;
@@ -42,63 +36,45 @@ final class S3ChangeFeed implements ChangeFeed {
     }
 
     @Override
-    public void publish(JobId job) {
-        local.publish(job);
-    }
-
-    @Override
-    public long version(JobId job) {
-        return local.version(job);
-    }
-
-    @Override
-    public boolean awaitChange(JobId job, long seenVersion, Duration timeout) throws InterruptedException {
-        return local.awaitChange(job, seenVersion, timeout);
-    }
-
-    @Override
-    public AutoCloseable watch(JobId job) {
-        AutoCloseable localWatch = local.watch(job);
-        synchronized (watched) {
-            watched.computeIfAbsent(job, k -> new Watched()).watchers++;
+    protected void startWatching(JobId job, boolean first) {
+        synchronized (seen) {
+            seen.putIfAbsent(job, "");
         }
-        return () -> {
-            localWatch.close();
-            synchronized (watched) {
-                Watched w = watched.get(job);
-                if (w != null && --w.watchers == 0) {
-                    watched.remove(job);
-                }
-            }
-        };
+    }
+
+    @Override
+    protected void stopWatching(JobId job) {
+        synchronized (seen) {
+            seen.remove(job);
+        }
     }
 
     /** One poll of every followed job; wakes the followers of those whose keys changed. Run by the store's timer. */
     void poll() {
-        Map<JobId, String> before = new HashMap<>();
-        synchronized (watched) {
-            watched.forEach((job, w) -> before.put(job, w.seen));
+        Map<JobId, String> before;
+        synchronized (seen) {
+            before = new HashMap<>(seen);
         }
         for (Map.Entry<JobId, String> e : before.entrySet()) {
             JobId job = e.getKey();
+            String previous = e.getValue().isEmpty() ? null : e.getValue();
             String now;
             try {
-                now = signature(job, e.getValue());
+                now = signature(job, previous);
             } catch (IOException | RuntimeException ex) {
                 LOG.debug("job {}: polling for changes failed: {}", job, ex.toString());
                 continue;
             }
-            boolean changed;
-            synchronized (watched) {
-                Watched w = watched.get(job);
-                if (w == null) {
-                    continue;
+            boolean changedNow;
+            synchronized (seen) {
+                if (!seen.containsKey(job)) {
+                    continue; // no longer followed
                 }
-                changed = w.seen != null && !Objects.equals(w.seen, now);
-                w.seen = now;
+                changedNow = previous != null && !Objects.equals(previous, now);
+                seen.put(job, now);
             }
-            if (changed) {
-                local.publish(job);
+            if (changedNow) {
+                changed(job);
             }
         }
     }

@@ -21,4 +21,19 @@ public interface ByteSource extends Closeable {
      * @throws IOException if the underlying storage fails
      */
     void readFully(long position, byte[] dst, int off, int len) throws IOException;
+
+    /**
+     * The argument checks every {@link #readFully} starts with: {@code dst[off..off+len)} is inside {@code dst}, and
+     * {@code [position, position+len)} inside a blob of {@code size} bytes.
+     *
+     * @param what the blob, for the message (a path, an object key, an archive id)
+     * @throws java.io.EOFException naming {@code what} when the range is outside the blob
+     */
+    static void checkRead(long size, long position, byte[] dst, int off, int len, String what) throws IOException {
+        java.util.Objects.checkFromIndexSize(off, len, dst.length);
+        if (position < 0 || position > size - len) {
+            throw new java.io.EOFException("read of " + len + " bytes at " + position + " is outside " + what + " ("
+                    + size + " bytes)");
+        }
+    }
 }

@@ -42,11 +42,7 @@ public final class FileByteSource implements ByteSource {
 
     @Override
     public void readFully(long position, byte[] dst, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, dst.length);
-        if (position < 0 || position > size - len) {
-            throw new EOFException("read of " + len + " bytes at " + position + " is outside " + path + " ("
-                    + size + " bytes)");
-        }
+        ByteSource.checkRead(size, position, dst, off, len, path.toString());
         ByteBuffer buffer = ByteBuffer.wrap(dst, off, len);
         long at = position;
         while (buffer.hasRemaining()) {
