@@ -35,10 +35,25 @@ final class S3ChangeFeed extends MediumChangeFeed {
         this.layout = layout;
     }
 
+    /**
+     * Takes the job's signature now, before the follower reads the store, so that a change made right after it is
+     * seen by the next poll; leaving it to the first poll would take a change made before that poll as the baseline
+     * and leave the follower to core's safety re-check.
+     */
     @Override
     protected void startWatching(JobId job, boolean first) {
+        if (!first) {
+            return;
+        }
+        String now;
+        try {
+            now = signature(job, null);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("job {}: reading its keys for a follower failed: {}", job, e.toString());
+            now = ""; // the first poll takes the baseline instead
+        }
         synchronized (seen) {
-            seen.putIfAbsent(job, "");
+            seen.putIfAbsent(job, now);
         }
     }
 
