@@ -207,8 +207,12 @@ public final class S3LogStorage implements LogStorage {
         }
     }
 
-    /** Listings of a job's segments that miss a segment are taken again this many times before it counts as damage. */
-    private static final int LIST_ATTEMPTS = 6;
+    /**
+     * Listings of a job's segments that miss a segment are taken again this many times before it counts as damage:
+     * with the backoff, about 2.5 s at most, longer than a segment PUT takes on a loaded machine (6 attempts, about
+     * 0.3 s, were not always enough for S3Proxy's filesystem store under CI load).
+     */
+    private static final int LIST_ATTEMPTS = 9;
 
     /**
      * The job's segments in seq order, checked to chain from the keys alone: each names the first seq of the one
