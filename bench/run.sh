@@ -50,8 +50,9 @@ IFS=, read -ra store_list <<< "$stores"
 compression_opts+=("${store_list[@]}")
 # Archive levels on either side of the fs default (5), measured next to it: the cheaper level 3 and the
 # slowest, smallest 19 (fs settings, so only with fs).
+# The example cold tier's settings (examples/ssd-then-hdd.yml: level 12, 1 MiB frames) are measured beside them.
 if [[ "$profile" != smoke && ",$stores," == *",fs,"* ]]; then
-  compression_opts+=(fs:fs.archive-level=3 fs:fs.archive-level=19)
+  compression_opts+=(fs:fs.archive-level=3 "fs:fs.archive-level=12;fs.archive-frame-size=1MiB" fs:fs.archive-level=19)
 fi
 mkdir -p "$out"
 
@@ -92,11 +93,22 @@ log "compression report"
 compression="$out/compression-$profile.json"
 java -cp "$jar" dev.cinch.bench.CompressionReport "$compression" "${compression_opts[@]}"
 
+s3_requests="$out/s3-requests-$profile.json"
+if [[ ",$stores," == *",s3,"* ]]; then
+  log "s3 request counts"
+  s3_opts=()
+  [[ "$profile" == smoke ]] && s3_opts=(--reads 5 --append-mib 0.25 --log-mib 2)
+  java -cp "$jar" dev.cinch.bench.S3RequestReport "$s3_requests" "${s3_opts[@]}" > "$out/s3-requests-$profile.txt" 2>&1 \
+    || { tail -n 40 "$out/s3-requests-$profile.txt" >&2; log "the s3 request report failed"; exit 1; }
+else
+  rm -f "$s3_requests"
+fi
+
 load_after="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 elapsed=$(( $(date +%s) - started ))
 log "writing $report and $chart"
 java -cp "$jar" dev.cinch.bench.ReportMain --jmh "$json" --compression "$compression" --out "$report" --chart "$chart" \
-  --profile "$profile" --duration "$((elapsed / 60)) min $((elapsed % 60)) s" \
+  --profile "$profile" --duration "$((elapsed / 60)) min $((elapsed % 60)) s" --s3-requests "$s3_requests" \
   --data-dir-fs "$scratch ($fs_type)" \
   --load "load average (1, 5, 15 min) before: $load_before; after: $load_after" \
   --notes "$bench/notes.properties"

@@ -307,6 +307,12 @@ public final class SeekableArchiveReader {
         return frameRawOffset[f];
     }
 
+    /** Compressed size in the archive of data frame {@code f}: what a range read of that frame fetches. No I/O. */
+    public long frameStoredSize(int f) {
+        Objects.checkIndex(f, frameCount);
+        return frameArchiveOffset[f + 1] - frameArchiveOffset[f];
+    }
+
     /** Index of the data frame holding raw byte {@code position}, {@code 0 <= position < rawSize()}. */
     public int frameAt(long position) {
         Objects.checkIndex(position, rawSize());
