@@ -11,6 +11,8 @@ import java.util.Optional;
  */
 public class LogStoreException extends RuntimeException {
     private final transient JobId job;
+    /** The tier of a composite store the error came from; set at most once, by the store that knows it. */
+    private volatile String tier;
 
     public LogStoreException(JobId job, String message) {
         this(job, message, null);
@@ -24,5 +26,35 @@ public class LogStoreException extends RuntimeException {
     /** The job the error is about, when there is one. */
     public Optional<JobId> job() {
         return Optional.ofNullable(job);
+    }
+
+    /**
+     * Names the tier of a composite store (the tiered store) that raised this error, so the message says where the
+     * log lies: {@code job J (tier 'cold'): ...}. Keeps the error's type and fields, as a caller catches by type. The
+     * first name given stays (the innermost tier); returns this, for {@code throw e.inTier(name)}.
+     */
+    public LogStoreException inTier(String name) {
+        if (tier == null) {
+            tier = java.util.Objects.requireNonNull(name, "name");
+        }
+        return this;
+    }
+
+    /** The tier the error came from, when a composite store named it ({@link #inTier}). */
+    public Optional<String> tier() {
+        return Optional.ofNullable(tier);
+    }
+
+    @Override
+    public String getMessage() {
+        String message = super.getMessage();
+        String t = tier;
+        if (t == null || message == null) {
+            return message;
+        }
+        String jobPrefix = job == null ? null : "job " + job.value() + ": ";
+        return jobPrefix != null && message.startsWith(jobPrefix)
+                ? "job " + job.value() + " (tier '" + t + "'): " + message.substring(jobPrefix.length())
+                : "tier '" + t + "': " + message;
     }
 }

@@ -74,7 +74,7 @@ public final class TieredLogStoreProvider implements LogStoreProvider {
                 if (sameDatabase(config, view)) {
                     lent.putIfAbsent(Database.class, db);
                 }
-                tiers.add(new Tier(spec, tiers.size(), context.stores().open(spec.store(), view, lent)));
+                tiers.add(new Tier(spec, tiers.size(), new TierStore(spec.name(), context.stores().open(spec.store(), view, lent))));
             }
         } catch (RuntimeException e) {
             tiers.forEach(t -> t.store().close());

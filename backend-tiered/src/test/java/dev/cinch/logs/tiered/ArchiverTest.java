@@ -166,12 +166,41 @@ class ArchiverTest {
             Archiver.Report r = archiver.runOnce(QUIET);
             assertThat(r.moved()).isZero();
             assertThat(r.failures()).singleElement().asString().contains("job damaged").contains("rolled back")
-                    .contains("archive byte");
+                    .contains("archive byte").contains("(tier 'hot')");
             assertThat(holders(f, job)).containsExactly("hot");
             Location at = store.records().find(job).orElseThrow();
             assertThat(at.state()).isEqualTo(MoveState.RESIDENT);
             assertThat(at.tier()).isEqualTo("hot");
-            assertThatThrownBy(() -> readAll(store, job)).isInstanceOf(CorruptLogException.class);
+            assertThatThrownBy(() -> readAll(store, job)).isInstanceOf(CorruptLogException.class)
+                    .hasMessageStartingWith("job damaged (tier 'hot'): ")
+                    .satisfies(e -> assertThat(((CorruptLogException) e).tier()).contains("hot"));
+        }
+    }
+
+    @Test
+    void errorsRaisedInsideATierNameThatTierNotJustItsBackend() throws Exception {
+        // warm and cold are both fs: only the tier's name tells an operator which disk holds the damaged archive.
+        TieredFixture f = new TieredFixture(dataDir, Map.of("tiered.cold.archive-after", "30d"));
+        JobId job = JobId.of("moved-then-damaged");
+        try (TieredLogStore store = f.open(); Archiver archiver = store.archiver("test")) {
+            TieredFixture.writeSealed(store, job, 9, 300_000);
+            assertThat(archiver.runOnce(QUIET).moved()).isEqualTo(1);
+            assertThat(store.stat(job).tier()).isEqualTo("warm");
+        }
+        FsDamage.damageArchive(f.root("warm"), job);
+        try (TieredLogStore store = f.open()) {
+            assertThatThrownBy(() -> readAll(store, job)).isInstanceOf(CorruptLogException.class)
+                    .hasMessageStartingWith("job moved-then-damaged (tier 'warm'): ");
+            assertThat(store.verify(job).tier()).isEqualTo("warm");
+            assertThat(store.verify(job).problems()).isNotEmpty();
+            // A write refused by the hot tier names it too, and keeps its type and fields.
+            JobId fresh = JobId.of("fresh");
+            assertThatThrownBy(() -> store.append(fresh, new dev.cinch.logs.LogChunk(3, dev.cinch.logs.LogStream.STDOUT, 1, new byte[] {1})))
+                    .isInstanceOfSatisfying(dev.cinch.logs.SequenceGapException.class, e -> {
+                        assertThat(e.expectedSeq()).isZero();
+                        assertThat(e.tier()).contains("hot");
+                        assertThat(e.getMessage()).startsWith("job fresh (tier 'hot'): ");
+                    });
         }
     }
 
