@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
         "Deletes jobs (success, failure, error, cancelled) that finished longer ago than --retention, in bounded",
         "batches, and their logs through the configured log store, so every tier is cleaned.",
         "A job whose log cannot be deleted keeps its row for the next run (exit 1).",
+        "Each batch is recorded before anything of it is deleted: a run that crashed is finished by the next one.",
         "The metadata database is migrated automatically on first use."})
 final class CleanupCommand implements Callable<Integer> {
     @ParentCommand

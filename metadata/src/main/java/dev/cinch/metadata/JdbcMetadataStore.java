@@ -732,6 +732,17 @@ public final class JdbcMetadataStore implements MetadataStore {
         long deleted = 0;
         long matched = 0;
         int batches = 0;
+        // First the batches an earlier run recorded and did not finish (it crashed, or a job's logs could not be
+        // deleted): their jobs were chosen then, and some of their logs may be gone already, so they are finished
+        // whatever this run's policy says.
+        for (Map.Entry<String, List<JobId>> recorded : recordedBatches().entrySet()) {
+            batches++;
+            matched += recorded.getValue().size();
+            listAll(listed, recorded.getValue());
+            if (!dryRun) {
+                deleted += finishBatch(recorded.getKey(), recorded.getValue(), logs, null, failures);
+            }
+        }
         Instant afterFinished = null;
         String afterId = null;
         while (true) {
@@ -745,31 +756,113 @@ public final class JdbcMetadataStore implements MetadataStore {
             Expired last = page.get(page.size() - 1);
             afterFinished = last.finishedAt();
             afterId = last.id().value();
-            List<JobId> logsGone = new ArrayList<>();
-            for (Expired row : page) {
-                JobId id = row.id();
-                if (listed.size() < CleanupReport.MAX_LISTED_IDS) {
-                    listed.add(id);
-                }
-                if (dryRun) {
-                    continue;
-                }
-                try {
-                    logs.deleteLogs(id);
-                    logsGone.add(id);
-                } catch (RuntimeException e) {
-                    // Keep the row: the next run retries this job's logs before deleting it.
-                    failures.put(id, e.getClass().getSimpleName() + ": " + e.getMessage());
-                }
-            }
-            if (!logsGone.isEmpty()) {
-                deleted += deleteJobs(logsGone, latest);
+            List<JobId> ids = page.stream().map(Expired::id).toList();
+            listAll(listed, ids);
+            if (!dryRun) {
+                deleted += finishBatch(recordBatch(ids), ids, logs, latest, failures);
             }
             if (page.size() < policy.batchSize()) {
                 break;
             }
         }
         return new CleanupReport(dryRun, cutoff, deleted, matched, listed, matched > listed.size(), batches, failures);
+    }
+
+    private static void listAll(List<JobId> listed, List<JobId> ids) {
+        for (JobId id : ids) {
+            if (listed.size() < CleanupReport.MAX_LISTED_IDS) {
+                listed.add(id);
+            }
+        }
+    }
+
+    /** Records a batch of chosen jobs before anything of them is deleted; returns the batch's id. */
+    private String recordBatch(List<JobId> ids) {
+        String batch = java.util.UUID.randomUUID().toString();
+        return db.inTransaction("record a retention batch of " + ids.size() + " jobs", c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO retention_batches (id, started_at) VALUES (?, ?)")) {
+                ps.setString(1, batch);
+                ps.setLong(2, now().toEpochMilli());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO retention_batch_jobs (batch_id, job_id) VALUES (?, ?)")) {
+                for (JobId id : ids) {
+                    ps.setString(1, batch);
+                    ps.setString(2, id.value());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return batch;
+        });
+    }
+
+    /** Recorded batches not yet finished, oldest first: batch id → its jobs still to delete. */
+    private Map<String, List<JobId>> recordedBatches() {
+        return db.read("read recorded retention batches", c -> {
+            Map<String, List<JobId>> batches = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT b.id, j.job_id FROM retention_batches b "
+                    + "JOIN retention_batch_jobs j ON j.batch_id = b.id ORDER BY b.started_at, b.id, j.job_id");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    batches.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(JobId.of(rs.getString(2)));
+                }
+            }
+            return batches;
+        });
+    }
+
+    /**
+     * Deletes the logs of a recorded batch's jobs, then, in one transaction, the rows of those whose logs are gone
+     * and their place in the record (the batch's record goes with its last job). A job whose logs could not be
+     * deleted keeps its row and its place, so the next run tries it first.
+     *
+     * @param cutoff a new batch's rows must still be finished before it; null for a batch resumed from its record
+     */
+    private long finishBatch(String batch, List<JobId> ids, JobLogDeleter logs, Instant cutoff, Map<JobId, String> failures) {
+        List<JobId> logsGone = new ArrayList<>();
+        for (JobId id : ids) {
+            try {
+                logs.deleteLogs(id);
+                logsGone.add(id);
+            } catch (RuntimeException e) {
+                failures.put(id, e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }
+        if (logsGone.isEmpty()) {
+            return 0;
+        }
+        String in = logsGone.stream().map(x -> "?").collect(Collectors.joining(", "));
+        return db.inTransaction("delete " + logsGone.size() + " expired jobs", c -> {
+            int rows;
+            // Conditions repeated: a row is deleted only if it is still finished (and, when chosen now, still old).
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM jobs WHERE id IN (" + in + ") AND status IN "
+                    + TERMINAL_IN + (cutoff == null ? "" : " AND finished_at < ?"))) {
+                int i = 1;
+                for (JobId id : logsGone) {
+                    ps.setString(i++, id.value());
+                }
+                if (cutoff != null) {
+                    cols.setInstant(ps, i, cutoff);
+                }
+                rows = ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM retention_batch_jobs WHERE batch_id = ? AND job_id IN (" + in + ")")) {
+                int i = 1;
+                ps.setString(i++, batch);
+                for (JobId id : logsGone) {
+                    ps.setString(i++, id.value());
+                }
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM retention_batches WHERE id = ? AND NOT EXISTS "
+                    + "(SELECT 1 FROM retention_batch_jobs j WHERE j.batch_id = ?)")) {
+                ps.setString(1, batch);
+                ps.setString(2, batch);
+                ps.executeUpdate();
+            }
+            return (long) rows;
+        });
     }
 
     private record Expired(JobId id, Instant finishedAt) {
@@ -787,6 +880,8 @@ public final class JdbcMetadataStore implements MetadataStore {
                 + (keepLast == 0 ? "" : " AND (SELECT COUNT(*) FROM (SELECT 1 FROM jobs n WHERE n.repo_id = j.repo_id"
                         + " AND n.branch = j.branch AND (n.created_at > j.created_at OR (n.created_at = j.created_at"
                         + " AND n.id > j.id)) LIMIT ?) newer) >= ?")
+                // A job in a recorded batch is finished from that record, not chosen twice.
+                + " AND NOT EXISTS (SELECT 1 FROM retention_batch_jobs rb WHERE rb.job_id = j.id)"
                 + (afterId == null ? "" : " AND (finished_at, id) > (?, ?)") + " ORDER BY finished_at, id LIMIT ?";
         return db.read("select expired jobs", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -809,22 +904,6 @@ public final class JdbcMetadataStore implements MetadataStore {
                     }
                 }
                 return out;
-            }
-        });
-    }
-
-    private int deleteJobs(List<JobId> ids, Instant cutoff) {
-        String in = ids.stream().map(x -> "?").collect(Collectors.joining(", "));
-        return db.inTransaction("delete " + ids.size() + " expired jobs", c -> {
-            // Conditions repeated: a row is deleted only if it is still finished and old.
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM jobs WHERE id IN (" + in + ") AND finished_at < ? "
-                    + "AND status IN " + TERMINAL_IN)) {
-                int i = 1;
-                for (JobId id : ids) {
-                    ps.setString(i++, id.value());
-                }
-                cols.setInstant(ps, i, cutoff);
-                return ps.executeUpdate();
             }
         });
     }

@@ -283,8 +283,8 @@ abstract class AbstractMetadataStoreTest {
     private void dropAllTables() {
         sql(c -> {
             try (Statement s = c.createStatement()) {
-                for (String t : List.of("job_logs", "jobs", "tokens", "forge_credentials", "repos", "workers",
-                        Migrator.VERSION_TABLE)) {
+                for (String t : List.of("retention_batch_jobs", "retention_batches", "job_logs", "jobs", "tokens",
+                        "forge_credentials", "repos", "workers", Migrator.VERSION_TABLE)) {
                     s.execute("DROP TABLE IF EXISTS " + t);
                 }
             }
@@ -1116,6 +1116,78 @@ abstract class AbstractMetadataStoreTest {
         assertThat(second.jobsDeleted()).isEqualTo(1);
         assertThat(healthy.deleted).containsExactly(ids.get(1));
         assertThat(count("jobs")).isZero();
+    }
+
+    /** Stands for the process dying: not a RuntimeException, so cleanup does not take it for a failed delete. */
+    static final class ProcessDied extends Error {
+        ProcessDied() {
+            super("process died");
+        }
+    }
+
+    @Test
+    void aBatchCutShortByACrashIsFinishedFromItsRecordEvenIfThePolicyChangedSince() {
+        Repo r = repo("ret-crash");
+        List<JobId> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Job j = store.createJob(NewJob.of(r.id(), "c", "main", "x"));
+            store.updateJobStatus(j.id(), JobStatusUpdate.running(null));
+            store.updateJobStatus(j.id(), JobStatusUpdate.of(JobStatus.SUCCESS, 0));
+            ids.add(j.id());
+            clock.advance(Duration.ofSeconds(1));
+        }
+        clock.advance(Duration.ofDays(31));
+        List<JobId> logsGone = new ArrayList<>();
+        JobLogDeleter dying = job -> {
+            if (logsGone.size() == 2) {
+                throw new ProcessDied(); // after two jobs of the first batch lost their logs, before any row went
+            }
+            logsGone.add(job);
+        };
+        assertThatThrownBy(() -> md.cleanup(new RetentionPolicy(Duration.ofDays(30), 3), dying, false))
+                .isInstanceOf(ProcessDied.class);
+        assertThat(logsGone).containsExactlyElementsOf(ids.subList(0, 2));
+        assertThat(count("jobs")).isEqualTo(5); // rows outlive their logs only until the batch is finished
+        assertThat(count("retention_batch_jobs")).isEqualTo(3);
+
+        // The operator raises the retention before the next run: by the new policy nothing is old enough. The
+        // recorded batch is finished anyway, since two of its jobs have no logs left; the rest of the jobs stay.
+        RetentionPolicy longer = new RetentionPolicy(Duration.ofDays(365), 3);
+        CleanupReport preview = md.cleanup(longer, new RecordingDeleter(), true);
+        assertThat(preview.jobIds()).containsExactlyElementsOf(ids.subList(0, 3));
+        RecordingDeleter logs = new RecordingDeleter();
+        CleanupReport resumed = md.cleanup(longer, logs, false);
+        assertThat(logs.deleted).containsExactlyInAnyOrderElementsOf(ids.subList(0, 3));
+        assertThat(resumed.jobsDeleted()).isEqualTo(3);
+        assertThat(resumed.batches()).isEqualTo(1);
+        for (JobId id : ids.subList(0, 3)) {
+            assertThat(store.findJob(id)).isEmpty();
+        }
+        for (JobId id : ids.subList(3, 5)) {
+            assertThat(store.findJob(id)).isPresent();
+        }
+        assertThat(count("retention_batch_jobs")).isZero();
+        assertThat(count("retention_batches")).isZero();
+        assertThat(md.cleanup(longer, new RecordingDeleter(), false).jobsMatched()).isZero();
+    }
+
+    @Test
+    void aJobWhoseLogsStillCannotBeDeletedStaysInItsBatchAndIsNotChosenTwice() {
+        Repo r = repo("ret-stuck");
+        Job stuck = store.createJob(NewJob.of(r.id(), "c", "main", "x"));
+        store.updateJobStatus(stuck.id(), JobStatusUpdate.of(JobStatus.CANCELLED, null));
+        clock.advance(Duration.ofDays(31));
+        RecordingDeleter failing = new RecordingDeleter();
+        failing.failFor.add(stuck.id());
+        for (int run = 0; run < 3; run++) {
+            CleanupReport report = md.cleanup(RetentionPolicy.defaults(), failing, false);
+            assertThat(report.failures()).containsOnlyKeys(stuck.id());
+            assertThat(report.jobsMatched()).isEqualTo(1);
+        }
+        assertThat(count("retention_batch_jobs")).isEqualTo(1);
+        assertThat(store.findJob(stuck.id())).isPresent();
+        assertThat(md.cleanup(RetentionPolicy.defaults(), new RecordingDeleter(), false).jobsDeleted()).isEqualTo(1);
+        assertThat(count("retention_batches")).isZero();
     }
 
     @Test
