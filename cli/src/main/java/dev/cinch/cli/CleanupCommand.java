@@ -38,6 +38,10 @@ final class CleanupCommand implements Callable<Integer> {
             description = "Always keep the newest N jobs of each repo and branch, whatever their age (default: ${DEFAULT-VALUE}).")
     int keepLast;
 
+    @Option(names = "--batch-size", defaultValue = "500", paramLabel = "N", converter = NonNegativeIntConverter.class,
+            description = "Jobs per batch: each batch is one recorded unit of work and one transaction for its rows (1-10000, default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
     @Option(names = "--dry-run", description = "List what would be deleted; delete nothing.")
     boolean dryRun;
 
@@ -47,9 +51,8 @@ final class CleanupCommand implements Callable<Integer> {
         AtomicLong logsDeleted = new AtomicLong();
         // Through the LogStore, not the job_logs cascade, so every tier the store covers is cleaned. Counting only
         // logs that existed makes "logs deleted" mean something: jobs that never produced output have none.
-        RetentionPolicy policy = RetentionPolicy.olderThan(retention)
-                .keepingFailuresFor(failedRetention == null ? retention : failedRetention)
-                .keepingLastPerBranch(keepLast);
+        RetentionPolicy policy = new RetentionPolicy(retention, failedRetention == null ? retention : failedRetention,
+                keepLast, batchSize);
         CleanupReport r;
         // How many jobs go is known only as the batches are read: the progress counts and rates without an ETA.
         try (Progress progress = Progress.start(cli, "cleanup", "jobs", -1)) {
