@@ -7,7 +7,10 @@ import dev.cinch.logs.JobId;
 import dev.cinch.logs.LogChunk;
 import dev.cinch.logs.LogStore;
 import dev.cinch.logs.LogStream;
+import dev.cinch.logs.config.CinchConfig;
+import dev.cinch.logs.db.DictionaryTrainer;
 import dev.cinch.logs.testkit.Corpus;
+import dev.cinch.sql.Database;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.zip.Deflater;
 
@@ -34,6 +38,8 @@ import java.util.zip.Deflater;
  */
 public final class CompressionReport {
     static final int CHUNK_BYTES = 4096;
+    /** The db store's open form with a dictionary trained from other logs of the corpus; see ReportMain. */
+    static final String DICTIONARY_COLUMN = "db open (4 KiB chunks), dictionary trained from the other half of the corpus";
 
     /** Byte totals over the corpus, and the spread of the per-log ratio. */
     public record Column(String name, long rawBytes, long storedBytes, double ratio, double minLogRatio,
@@ -82,6 +88,9 @@ public final class CompressionReport {
             long[][] sizes = storeSizes(spec, logs, checks, sealTimes);
             columns.add(Column.of(spec.label() + " open (4 KiB chunks)", raw, sizes[0]));
             columns.add(Column.of(spec.label() + " sealed (archive)", raw, sizes[1]));
+        }
+        if (stores.contains("db") && n >= 4) {
+            columns.add(Column.of(DICTIONARY_COLUMN, raw, withDictionaryFromOtherLogs(logs)));
         }
         columns.add(Column.of("zstd -3, whole log (command)", raw, commandSizes(logs, "-3")));
         columns.add(Column.of("zstd -19, whole log (command)", raw, commandSizes(logs, "-19")));
@@ -141,6 +150,60 @@ public final class CompressionReport {
         checks.add(spec.label() + " sealed: " + logs.size() * 20 + " random 64 KiB range reads on archived logs, "
                 + (failures == 0 ? "all byte-exact" : failures + " WRONG"));
         return new long[][] {open, sealed};
+    }
+
+    /**
+     * Open sizes in the db store (SQLite) with a chunk dictionary trained the way a deployment trains one (from its
+     * own sealed logs, {@code DictionaryTrainer}), never from the log it compresses: two folds, each log appended
+     * with the dictionary trained from the other half of the corpus (the halves interleaved, so both hold every kind
+     * of log). Compare with the {@code db open} column: the same store and chunks without a dictionary.
+     */
+    private static long[] withDictionaryFromOtherLogs(List<Corpus.Log> logs) {
+        long[] open = new long[logs.size()];
+        for (int fold = 0; fold < 2; fold++) {
+            Path dir = BenchDirs.newScratch("dictionary-fold-" + fold);
+            StoreSpec spec = new StoreSpec("db", "none", Map.of("db.dictionary-min-logs", "0"));
+            try {
+                try (LogStore s = spec.open(dir)) {
+                    for (int i = 0; i < logs.size(); i++) {
+                        if (i % 2 != fold) {
+                            JobId job = JobId.of("train-" + i);
+                            appendInChunks(s, job, logs.get(i).bytes());
+                            s.seal(job);
+                        }
+                    }
+                }
+                CinchConfig config = CinchConfig.of(Map.of(CinchConfig.DATA_DIR, dir.toString()));
+                try (Database db = Database.open(config)) {
+                    if (DictionaryTrainer.train(db, config).isEmpty()) {
+                        throw new IllegalStateException("no dictionary could be trained from half the corpus");
+                    }
+                }
+                try (LogStore s = spec.open(dir)) { // a new instance starts with the newest dictionary
+                    for (int i = 0; i < logs.size(); i++) {
+                        if (i % 2 == fold) {
+                            JobId job = JobId.of("log-" + i);
+                            appendInChunks(s, job, logs.get(i).bytes());
+                            open[i] = s.stat(job).storedBytes();
+                        }
+                    }
+                }
+            } finally {
+                BenchDirs.deleteTree(dir);
+            }
+        }
+        return open;
+    }
+
+    private static void appendInChunks(LogStore s, JobId job, byte[] bytes) {
+        long seq = 0;
+        for (int at = 0; at < bytes.length; at += CHUNK_BYTES) {
+            byte[] chunk = Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + CHUNK_BYTES));
+            s.append(job, new LogChunk(seq++, LogStream.STDOUT, BuiltLogs.BASE_TIMESTAMP + seq, chunk));
+        }
+        if (bytes.length == 0) {
+            s.append(job, new LogChunk(0, LogStream.STDOUT, BuiltLogs.BASE_TIMESTAMP, new byte[0]));
+        }
     }
 
     private static long[] commandSizes(List<Corpus.Log> logs, String level) throws IOException, InterruptedException {
