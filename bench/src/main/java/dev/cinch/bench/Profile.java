@@ -61,7 +61,7 @@ public record Profile(String name, int forks, int warmups, TimeValue warmupTime,
                     // Building a 1 GiB log on S3Proxy or through the tiered store takes minutes; 64 MiB shows the growth.
                     new Run("StoreReadBench", Map.of("store", except(stores, "fs,db,db-postgres"), "logSize", "1MiB,64MiB")),
                     // The same reads with the frame cache off: the like-for-like measure of cost against log size.
-                    new Run("StoreReadBench", Map.of("store", withoutFrameCache(only(stores, "fs")), "form", "sealed", "logSize", "1MiB,1GiB")),
+                    new Run("StoreReadBench", Map.of("store", withoutFrameCache(only(stores, "fs,db")), "form", "sealed", "logSize", "1MiB,1GiB")),
                     new Run("TailCostBench", Map.of("store", only(stores, "fs"))),
                     new Run("SealedPagingBench", Map.of("store", only(stores, "fs"))),
                     // db → fs (the one-SQLite-file profile's move), fs → s3 (offsite), and fs → fs re-encoded for a cold tier.
