@@ -47,6 +47,7 @@ class GrepCommandTest extends InProcessCli {
             Query.of("[[:digit:]]{4}-[[:digit:]]{2}-[[:digit:]]{2}"),
             Query.of("\r$"),
             Query.of("^$"),
+            Query.of(".*error.*"),
             Query.of("no line says th1s"));
 
     private int jobs;
@@ -107,7 +108,7 @@ class GrepCommandTest extends InProcessCli {
         // the real CI logs when CINCH_CORPUS_DIR names them (every log, open and sealed in turn); else the generated corpus
         List<Corpus.Log> logs = Corpus.load();
         List<Query> queries = List.of(QUERIES.get(0), QUERIES.get(1), QUERIES.get(2), QUERIES.get(5), QUERIES.get(9),
-                QUERIES.get(10), Query.of("warn", "-i", "-C", "1"));
+                QUERIES.get(10), Query.of("warn", "-i", "-C", "1"), Query.of(".*error.*"));
         for (int i = 0; i < logs.size(); i++) {
             compareWithGrep(logs.get(i).name(), logs.get(i).bytes(), i % 2 == 0, queries);
         }

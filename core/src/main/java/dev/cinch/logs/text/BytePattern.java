@@ -40,7 +40,7 @@ final class BytePattern {
         if (options.fixedStrings()) {
             return Pattern.compile(latin1(pattern), Pattern.LITERAL | (options.ignoreCase() ? Pattern.CASE_INSENSITIVE : 0));
         }
-        Translation t = translate(job, pattern);
+        Translation t = translate(job, pattern, leadingDotStars(pattern));
         try {
             return Pattern.compile(t.regex(), Pattern.UNIX_LINES | (options.ignoreCase() ? Pattern.CASE_INSENSITIVE : 0));
         } catch (PatternSyntaxException e) {
@@ -55,19 +55,35 @@ final class BytePattern {
     }
 
     /** A rewritten regex and, for each of its chars, the index in the original pattern it came from. */
-    record Translation(String regex, int[] origin) {
+    record Translation(String regex, int[] origin, int end) {
         int originalIndex(int translatedIndex) {
-            return translatedIndex >= origin.length ? (origin.length == 0 ? 0 : origin[origin.length - 1] + 1) : origin[translatedIndex];
+            return translatedIndex >= origin.length ? end : origin[translatedIndex];
         }
     }
 
-    static Translation translate(JobId job, String pattern) {
+    /**
+     * How many chars of {@code .*} (greedy or lazy) open the pattern. They cannot change whether a line holds a match
+     * ({@code .} matches every byte of a line, and {@code *} may match none), but Java's engine pays for them: from
+     * each start position {@code .*} runs to the line's end and backs off, so {@code .*error.*}, a habit from tools
+     * that match whole lines, costs the square of a line's length when the line does not match. They are dropped.
+     * A possessive {@code .*+} is kept, as it does change the answer.
+     */
+    static int leadingDotStars(String pattern) {
+        int i = 0;
+        while (pattern.startsWith(".*", i) && !pattern.startsWith(".*+", i)) {
+            i += pattern.startsWith(".*?", i) ? 3 : 2;
+        }
+        return i;
+    }
+
+    /** Rewrites {@code pattern} from index {@code from} on (see the class comment). */
+    static Translation translate(JobId job, String pattern, int from) {
         StringBuilder out = new StringBuilder(pattern.length() + 16);
         int[] origin = new int[pattern.length() * 4 + 16];
         int classDepth = 0;
         int classStart = -1; // index of the innermost class's first member, to tell a leading ']' (a member) from a closing one
         boolean quoted = false;
-        int i = 0;
+        int i = from;
         while (i < pattern.length()) {
             int c = pattern.codePointAt(i);
             int width = Character.charCount(c);
@@ -149,7 +165,7 @@ final class BytePattern {
             }
             i = emit(out, origin, String.valueOf((char) c), i, 1);
         }
-        return new Translation(out.toString(), java.util.Arrays.copyOf(origin, out.length()));
+        return new Translation(out.toString(), java.util.Arrays.copyOf(origin, out.length()), pattern.length());
     }
 
     /** The index of a class's first member, given the index just after its '[' (skipping a negating '^'). */

@@ -243,6 +243,20 @@ class LogSearchTest {
     }
 
     @Test
+    void aLeadingDotStarCostsNothing() throws IOException {
+        // .*error.* on a long line without a match: quadratic for Java's engine as written, linear once the .* is dropped
+        byte[] log = ("x".repeat(200_000) + "\nan error here\n" + "y".repeat(100_000)).getBytes(StandardCharsets.US_ASCII);
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+            assertThat(search(log, ".*error.*", REGEX, 1 << 16)).extracting(SearchMatch::lineNumber).containsExactly(2L);
+            assertThat(search(log, ".*?.*error", REGEX, 1 << 16)).extracting(SearchMatch::lineNumber).containsExactly(2L);
+        });
+        assertThat(atEveryPieceSize("error\nab\n", ".*+b", REGEX)).as("a possessive .*+ keeps its meaning").isEmpty();
+        assertThat(atEveryPieceSize("ab\n", ".*", REGEX)).isEqualTo("1:ab\n");
+        assertThatThrownBy(() -> search(log, ".*ab(c", REGEX, 4)).isInstanceOfSatisfying(InvalidPatternException.class,
+                e -> assertThat(e.index()).as("index in the pattern as given").isEqualTo(6));
+    }
+
+    @Test
     void deepRecursionOnALongLineIsATypedError() throws IOException {
         byte[] log = ("ab".repeat(200_000) + "\n").getBytes(StandardCharsets.US_ASCII);
         assertThatThrownBy(() -> search(log, "^(a|b)*$", REGEX, 1 << 16))
