@@ -23,8 +23,20 @@ import java.util.stream.StreamSupport;
  * at a time, so no backend has code of its own for it and the whole log is never held in memory.
  *
  * <p><b>Lines.</b> As {@link TailLines} and grep: a line ends at {@code \n}; a final line without {@code \n} is a
- * line; {@code \r}, NUL and invalid UTF-8 are ordinary bytes. A line is matched as its bytes, each byte one
- * ISO-8859-1 character (see {@link BytePattern} for what that means for a pattern's non-ASCII characters).
+ * line; {@code \r}, NUL and invalid UTF-8 are ordinary bytes.
+ *
+ * <p><b>Patterns see bytes.</b> A line is matched as its bytes, each byte one ISO-8859-1 character
+ * ({@code char == byte & 0xFF}), so a log in any encoding, or in none, is searched exactly, as
+ * {@code LC_ALL=C grep -a} searches it. A regular expression is a {@link java.util.regex.Pattern} compiled with
+ * {@link java.util.regex.Pattern#UNIX_LINES}: {@code .} matches every byte ({@code \r} and {@code 0x85} too) and
+ * {@code $} matches only at the line's end. {@code \xhh} is the byte {@code hh}. The pattern itself is text: a
+ * non-ASCII character in it (literal or regular expression) stands for its UTF-8 bytes, so {@code ü} finds
+ * {@code C3 BC}, and in a regular expression a quantifier after it repeats the whole character; inside a character
+ * class one is refused ({@link dev.cinch.logs.InvalidPatternException}), as it would stand for one of its bytes.
+ * {@link SearchOptions#ignoreCase()} folds ASCII letters only ({@code CASE_INSENSITIVE} without
+ * {@code UNICODE_CASE}): folding Latin-1 letters would fold UTF-8 continuation bytes. Inside brackets, POSIX classes
+ * such as {@code [:digit:]} mean what they mean to grep ({@code \p{Digit}}). A leading {@code .*} is dropped: it
+ * cannot change which lines match, and Java's engine pays the square of the line's length for it.
  *
  * <p><b>What is searched.</b> The bytes the log holds when the search starts (its length is taken from
  * {@link LogStore#stat}): chunks an open log receives while the search runs are not searched. A log sealed meanwhile
