@@ -37,7 +37,7 @@ import java.util.Optional;
  * are refused while parsing, before any store or database is opened), 1 any other failure; a failure prints one
  * line, {@code cinchlog: <what went wrong>}, on stderr. {@code run} exits with its command's code, or with
  * {@value #EXIT_STORAGE_FAILED} when the command succeeded but its log could not be stored or sealed (see
- * {@link RunCommand}).
+ * {@link RunCommand}). {@code grep} exits as grep does: 0 when a line matched, 1 when none did, 2 on any failure.
  *
  * <p>The metadata database (SQLite {@code <data-dir>/cinch.db}, or Postgres when {@code DATABASE_URL} is set) is
  * migrated automatically by the first command that needs it, so a fresh self-hosted install works without a setup
@@ -53,7 +53,7 @@ import java.util.Optional;
             "Commands that need it apply pending schema migrations automatically on first use."},
         subcommands = {
             AppendCommand.class, SealCommand.class, CatCommand.class, FollowCommand.class, StatCommand.class,
-            ExportCommand.class, LsCommand.class, RunCommand.class, MigrateCommand.class, DbCommand.class,
+            ExportCommand.class, GrepCommand.class, LsCommand.class, RunCommand.class, MigrateCommand.class, DbCommand.class,
             TokenCommand.class, CleanupCommand.class, KeysCommand.class, VerifyCommand.class, ArchiveCommand.class,
             DictCommand.class, CommandLine.HelpCommand.class
         })
@@ -127,7 +127,8 @@ public final class Cinchlog implements AutoCloseable {
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             errWriter.println("cinchlog: " + oneLine(ex));
-            return exitCodeOf(ex);
+            // grep's 1 means "nothing matched", so its failures are all 2, as grep's are
+            return commandLine.getCommand() instanceof GrepCommand ? GrepCommand.EXIT_TROUBLE : exitCodeOf(ex);
         });
         int code = cl.execute(args);
         try {

@@ -1,8 +1,13 @@
 package dev.cinch.logs;
 
+import dev.cinch.logs.text.LogSearch;
+import dev.cinch.logs.text.SearchMatch;
+import dev.cinch.logs.text.SearchOptions;
+
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Stores build logs: for each job, an ordered sequence of {@link LogChunk}s whose concatenated data is the log's
@@ -180,6 +185,22 @@ public interface LogStore extends AutoCloseable {
      * @throws CorruptLogException if the stream is not a valid archive
      */
     void importArchive(JobId job, InputStream archive);
+
+    /**
+     * The lines of the log that match {@code pattern}, as {@code grep -n} finds them, with context lines around them
+     * when {@code options} ask ({@code grep -C N}); in log order, as a lazy stream that reads the log piece by piece
+     * as it is consumed. Lines end at {@code \n} and are matched as bytes (see {@link LogSearch}
+     * for the rules on encodings, ANSI sequences and costs). Every store has it: it reads through
+     * {@link #readRange} only.
+     *
+     * @throws LogNotFoundException if no log is stored for the job
+     * @throws InvalidPatternException if {@code pattern} is not a valid regular expression (before anything is read)
+     * @throws SearchBudgetExceededException from the stream, when the pattern needs too much work on one line
+     * @throws InvalidRangeException from the stream, at a line longer than {@link #MAX_READ_BYTES}
+     */
+    default Stream<SearchMatch> search(JobId job, String pattern, SearchOptions options) {
+        return LogSearch.search(this, job, pattern, options);
+    }
 
     /**
      * How this store writes the archives of the logs it seals, when it writes them itself: the frame size and zstd

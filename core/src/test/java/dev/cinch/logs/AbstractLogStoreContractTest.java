@@ -7,6 +7,8 @@ import dev.cinch.logs.archive.ArchiveOptions;
 import dev.cinch.logs.archive.SeekableArchiveWriter;
 import dev.cinch.logs.config.CinchConfig;
 import dev.cinch.logs.config.ConfigException;
+import dev.cinch.logs.text.SearchMatch;
+import dev.cinch.logs.text.SearchOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -478,6 +480,43 @@ public abstract class AbstractLogStoreContractTest {
         JobId j = job("tail-bad");
         store.append(j, chunk(0, "x\n"));
         assertThatThrownBy(() -> store.readTailLines(j, -1)).isInstanceOf(InvalidRangeException.class).hasMessageContaining("tail-bad");
+    }
+
+    @Test
+    void searchFindsLinesInOpenAndSealedLogs() {
+        JobId j = job("search");
+        byte[] bytes = ("[INFO] start\n\u001b[31mERROR\u001b[0m: x\r\nerror: y\nok\nwarn\u0000z\nlast ERROR")
+                .getBytes(StandardCharsets.UTF_8);
+        for (int seq = 0; seq * 5 < bytes.length; seq++) {
+            // five bytes per chunk: lines cross chunk boundaries
+            store.append(j, new LogChunk(seq, LogStream.STDOUT, seq,
+                    Arrays.copyOfRange(bytes, seq * 5, Math.min(bytes.length, seq * 5 + 5))));
+        }
+        SearchOptions options = SearchOptions.defaults();
+        for (boolean sealed : new boolean[] {false, true}) {
+            if (sealed) {
+                store.seal(j);
+            }
+            String what = sealed ? "sealed" : "open";
+            List<SearchMatch> found = store.search(j, "error", options.withIgnoreCase(true)).toList();
+            assertThat(found).as(what).extracting(SearchMatch::lineNumber).containsExactly(2L, 3L, 6L);
+            assertThat(found).as(what).extracting(SearchMatch::offset).containsExactly(13L, 32L, 51L);
+            assertThat(found.get(0).line()).as(what).isEqualTo(Arrays.copyOfRange(bytes, 13, 31)); // \r stays, \n does not
+            assertThat(found.get(2).line()).as(what + ": the last line has no \\n").asString().isEqualTo("last ERROR");
+            assertThat(store.search(j, "ERROR: x", options).toList()).as(what).isEmpty();
+            assertThat(store.search(j, "ERROR: x", options.withAnsiAware(true).withFixedStrings(true)).toList())
+                    .as(what).extracting(SearchMatch::lineNumber).containsExactly(2L);
+            assertThat(store.search(j, "^ok$", options.withContext(1)).toList()).as(what)
+                    .extracting(m -> m.lineNumber() + (m.match() ? ":" : "-")).containsExactly("3-", "4:", "5-");
+            assertThat(store.search(j, "n.z", options).toList()).as(what + ": NUL is a byte")
+                    .extracting(SearchMatch::lineNumber).containsExactly(5L);
+            assertThatThrownBy(() -> store.search(j, "(unclosed", options)).as(what).isInstanceOf(InvalidPatternException.class)
+                    .hasMessageContaining("search");
+        }
+        JobId empty = job("search-empty");
+        store.seal(empty);
+        assertThat(store.search(empty, "", options).toList()).isEmpty();
+        assertThatThrownBy(() -> store.search(job("search-nobody"), "x", options)).isInstanceOf(LogNotFoundException.class);
     }
 
     @Test

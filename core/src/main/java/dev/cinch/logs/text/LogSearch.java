@@ -1,0 +1,256 @@
+package dev.cinch.logs.text;
+
+import dev.cinch.logs.InvalidRangeException;
+import dev.cinch.logs.JobId;
+import dev.cinch.logs.LogStore;
+import dev.cinch.logs.LogStoreException;
+import dev.cinch.logs.SearchBudgetExceededException;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * {@code grep -n} over a stored log, for every store: it reads through {@link LogStore#readRange} only, one piece
+ * at a time, so no backend has code of its own for it and the whole log is never held in memory.
+ *
+ * <p><b>Lines.</b> As {@link TailLines} and grep: a line ends at {@code \n}; a final line without {@code \n} is a
+ * line; {@code \r}, NUL and invalid UTF-8 are ordinary bytes.
+ *
+ * <p><b>Patterns see bytes.</b> A line is matched as its bytes, each byte one ISO-8859-1 character
+ * ({@code char == byte & 0xFF}), so a log in any encoding, or in none, is searched exactly, as
+ * {@code LC_ALL=C grep -a} searches it. A regular expression is a {@link java.util.regex.Pattern} compiled with
+ * {@link java.util.regex.Pattern#UNIX_LINES}: {@code .} matches every byte ({@code \r} and {@code 0x85} too) and
+ * {@code $} matches only at the line's end. {@code \xhh} is the byte {@code hh}. The pattern itself is text: a
+ * non-ASCII character in it (literal or regular expression) stands for its UTF-8 bytes, so {@code ü} finds
+ * {@code C3 BC}, and in a regular expression a quantifier after it repeats the whole character; inside a character
+ * class one is refused ({@link dev.cinch.logs.InvalidPatternException}), as it would stand for one of its bytes.
+ * {@link SearchOptions#ignoreCase()} folds ASCII letters only ({@code CASE_INSENSITIVE} without
+ * {@code UNICODE_CASE}): folding Latin-1 letters would fold UTF-8 continuation bytes. Inside brackets, POSIX classes
+ * such as {@code [:digit:]} mean what they mean to grep ({@code \p{Digit}}). A leading {@code .*} is dropped: it
+ * cannot change which lines match, and Java's engine pays the square of the line's length for it.
+ *
+ * <p><b>What is searched.</b> The bytes the log holds when the search starts (its length is taken from
+ * {@link LogStore#stat}): chunks an open log receives while the search runs are not searched. A log sealed meanwhile
+ * is read from its archive, with the same bytes.
+ *
+ * <p><b>Cost.</b> One pass, {@link #PIECE_BYTES} per read (an archive frame at the default archive options). Memory
+ * is one piece plus the longest line, plus {@code context} lines held back as context before the next match. A line
+ * longer than {@link LogStore#MAX_READ_BYTES} is refused with {@link InvalidRangeException} naming its offset, as
+ * any read of that size is. A regular expression's work on one line is bounded by {@link SearchOptions#stepBudget()}
+ * ({@link SearchBudgetExceededException}).
+ */
+public final class LogSearch {
+    /** Bytes per read: the default archive frame, so a sealed log's read decompresses one frame. */
+    static final int PIECE_BYTES = 256 << 10;
+
+    private LogSearch() {
+    }
+
+    /**
+     * The lines of the job's log that match {@code pattern}, with context lines as {@code options} ask, in log order.
+     * The stream is lazy: it reads the log as it is consumed, and stops reading when it is no longer consumed (it
+     * holds nothing open between reads; closing it is allowed and releases nothing). Errors while reading are thrown
+     * from the stream's terminal operation, as {@link LogStoreException} subtypes.
+     *
+     * @throws dev.cinch.logs.LogNotFoundException if no log is stored for the job
+     * @throws dev.cinch.logs.InvalidPatternException if {@code pattern} is not a valid regular expression; checked
+     *     before any byte of the log is read
+     */
+    public static Stream<SearchMatch> search(LogStore store, JobId job, String pattern, SearchOptions options) {
+        return search(store, job, pattern, options, PIECE_BYTES);
+    }
+
+    /** With a piece size of its own, so tests can put lines across piece boundaries. */
+    static Stream<SearchMatch> search(LogStore store, JobId job, String pattern, SearchOptions options, int pieceBytes) {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(job, "job");
+        Objects.requireNonNull(pattern, "pattern");
+        Objects.requireNonNull(options, "options");
+        if (pieceBytes < 1 || pieceBytes > LogStore.MAX_READ_BYTES) {
+            throw new IllegalArgumentException("piece size must be in 1.." + LogStore.MAX_READ_BYTES + ", got " + pieceBytes);
+        }
+        // stat first: a closed store or a missing log is reported as for any other read
+        long size = store.stat(job).rawBytes();
+        Pattern compiled = BytePattern.compile(job, pattern, options);
+        Scan scan = new Scan(store, job, size, compiled, options, pieceBytes);
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(scan, Spliterator.ORDERED | Spliterator.NONNULL), false);
+    }
+
+    /** The search's state: lines are cut from pieces, matched, and queued with their context as they become known. */
+    private static final class Scan implements Iterator<SearchMatch> {
+        private final LogStore store;
+        private final JobId job;
+        private final long size;
+        private final SearchOptions options;
+        private final int pieceBytes;
+        private final Matcher matcher;
+
+        private byte[] piece = new byte[0];
+        private int index;
+        private long readTo;
+        /** A line that started in an earlier piece and is not finished yet. */
+        private byte[] partial = new byte[0];
+        private int partialLength;
+        private long lineStart;
+        private long lineNumber = 1;
+
+        private final ArrayDeque<SearchMatch> ready = new ArrayDeque<>();
+        /** Lines after the last delivered one, kept as possible context before the next match. */
+        private final ArrayDeque<Held> before = new ArrayDeque<>();
+        private int afterLeft;
+        private long lastDelivered;
+        private boolean finished;
+
+        Scan(LogStore store, JobId job, long size, Pattern pattern, SearchOptions options, int pieceBytes) {
+            this.store = store;
+            this.job = job;
+            this.size = size;
+            this.options = options;
+            this.pieceBytes = pieceBytes;
+            this.matcher = pattern.matcher("");
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (ready.isEmpty() && !finished) {
+                finished = !nextLine();
+            }
+            return !ready.isEmpty();
+        }
+
+        @Override
+        public SearchMatch next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return ready.removeFirst();
+        }
+
+        /** Cuts, matches and queues the next line; false at the end of the log. */
+        private boolean nextLine() {
+            while (true) {
+                if (index < piece.length) {
+                    int nl = indexOfNewline(piece, index);
+                    if (nl >= 0) {
+                        if (partialLength > 0) {
+                            keep(piece, index, nl);
+                            line(partial, 0, partialLength);
+                            partialLength = 0;
+                        } else {
+                            line(piece, index, nl);
+                        }
+                        index = nl + 1;
+                        lineStart = readTo - piece.length + index;
+                        return true;
+                    }
+                    keep(piece, index, piece.length);
+                    index = piece.length;
+                }
+                if (readTo >= size) {
+                    if (partialLength > 0) {
+                        line(partial, 0, partialLength); // the last line, without \n
+                        partialLength = 0;
+                        return true;
+                    }
+                    return false;
+                }
+                piece = store.readRange(job, readTo, (int) Math.min(pieceBytes, size - readTo));
+                if (piece.length == 0) {
+                    throw new LogStoreException(job, "the log ended at offset " + readTo + ", before the " + size
+                            + " bytes it held when the search started");
+                }
+                index = 0;
+                readTo += piece.length;
+            }
+        }
+
+        private static int indexOfNewline(byte[] b, int from) {
+            for (int i = from; i < b.length; i++) {
+                if (b[i] == '\n') {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        /** Adds {@code b[from, to)} to the unfinished line, refusing a line longer than one read may return. */
+        private void keep(byte[] b, int from, int to) {
+            int add = to - from;
+            if ((long) partialLength + add > LogStore.MAX_READ_BYTES) {
+                throw new InvalidRangeException(job, "line " + lineNumber + " starting at offset " + lineStart
+                        + " is longer than one read may return (" + LogStore.MAX_READ_BYTES + " bytes); it cannot be searched");
+            }
+            if (partialLength + add > partial.length) {
+                int capacity = (int) Math.min(LogStore.MAX_READ_BYTES, Math.max(2L * partial.length, partialLength + add));
+                partial = Arrays.copyOf(partial, capacity);
+            }
+            System.arraycopy(b, from, partial, partialLength, add);
+            partialLength += add;
+        }
+
+        /** Matches the line {@code b[from, to)} (number {@link #lineNumber}, at {@link #lineStart}) and queues what it yields. */
+        private void line(byte[] b, int from, int to) {
+            long number = lineNumber++;
+            long offset = lineStart;
+            int context = options.context();
+            if (matches(b, from, to, number, offset)) {
+                while (!before.isEmpty()) {
+                    deliver(before.removeFirst());
+                }
+                deliver(new Held(number, offset, Arrays.copyOfRange(b, from, to), true));
+                afterLeft = context;
+            } else if (afterLeft > 0) {
+                afterLeft--;
+                deliver(new Held(number, offset, Arrays.copyOfRange(b, from, to), false));
+            } else if (context > 0) {
+                before.addLast(new Held(number, offset, Arrays.copyOfRange(b, from, to), false));
+                if (before.size() > context) {
+                    before.removeFirst();
+                }
+            }
+        }
+
+        private void deliver(Held line) {
+            boolean gap = lastDelivered > 0 && line.number() != lastDelivered + 1;
+            ready.addLast(new SearchMatch(line.number(), line.offset(), line.bytes(), line.match(), gap));
+            lastDelivered = line.number();
+        }
+
+        /** A line cut from the log, before it is known whether a gap precedes it. */
+        private record Held(long number, long offset, byte[] bytes, boolean match) {
+        }
+
+        private boolean matches(byte[] b, int from, int to, long number, long offset) {
+            byte[] text = b;
+            int start = from;
+            int length = to - from;
+            if (options.ansiAware() && AnsiEscapes.mayHoldEscapes(b, from, to)) {
+                text = AnsiEscapes.strip(b, from, to);
+                start = 0;
+                length = text.length;
+            }
+            long budget = options.budgetFor(length);
+            try {
+                return matcher.reset(new BudgetedChars(text, start, length, budget)).find();
+            } catch (BudgetedChars.Exhausted e) {
+                throw new SearchBudgetExceededException(job, number, offset, "the pattern took more than " + budget
+                        + " steps on this line of " + length + " bytes; simplify it (nested quantifiers such as (a+)+ "
+                        + "backtrack exponentially) or raise the step budget");
+            } catch (StackOverflowError e) {
+                // java.util.regex recurses once per repetition of some groups, such as (a|b)*, so a long line can
+                // overflow the stack; the thread is fine once the error has unwound the matcher's frames
+                throw new SearchBudgetExceededException(job, number, offset, "the pattern recursed too deeply on this line of "
+                        + length + " bytes; a repeated group such as (a|b)* recurses once per repetition, a class such as [ab]* does not");
+            }
+        }
+    }
+}
