@@ -91,9 +91,14 @@ final class LogMeters {
 
     /** Counts a failed call and returns the exception unchanged, for {@code throw meters.failed(op, e)}. */
     <E extends Throwable> E failed(Op op, E e) {
-        errors.get(op.ordinal()).computeIfAbsent(e.getClass(), type -> Counter.builder(MeterNames.ERRORS)
-                .tags(tags.and(MeterNames.OP, op.tag, MeterNames.EXCEPTION, type.getSimpleName()))
-                .description("Failed log store calls").register(registry)).increment();
+        ConcurrentMap<Class<?>, Counter> byType = errors.get(op.ordinal());
+        Counter counter = byType.get(e.getClass()); // a plain get first: computeIfAbsent's lambda would allocate
+        if (counter == null) {
+            counter = byType.computeIfAbsent(e.getClass(), type -> Counter.builder(MeterNames.ERRORS)
+                    .tags(tags.and(MeterNames.OP, op.tag, MeterNames.EXCEPTION, type.getSimpleName()))
+                    .description("Failed log store calls").register(registry));
+        }
+        counter.increment();
         return e;
     }
 
