@@ -200,7 +200,8 @@ public final class Cinchlog implements AutoCloseable {
     /**
      * The configured log store, opened on first use and closed with the CLI. The {@code db} store keeps logs in the
      * metadata database: it borrows the metadata's pool (one pool per database; on SQLite a second one would compete
-     * for the write lock) and the metadata schema is brought up to date first, as for every metadata command.
+     * for the write lock) and the metadata schema is brought up to date first, as for every metadata command. It is
+     * metered ({@link #meters}); use {@link #meteredStore()} to reach a store's own API behind the meters.
      */
     public LogStore store() {
         return meteredStore();
