@@ -56,10 +56,9 @@ final class ArchiveCommand implements Callable<Integer> {
             throw new Cinchlog.UsageException("--dry-run makes one plan; it does not go with --watch");
         }
         LogStore store = cli.store();
-        if (!(store instanceof TieredLogStore tiered)) {
-            throw new Cinchlog.UsageException("archive moves logs between tiers; the log store is '" + store.name()
-                    + "' (set log-store: tiered and its tiers in the config file)");
-        }
+        TieredLogStore tiered = cli.meteredStore().unwrap(TieredLogStore.class).orElseThrow(() ->
+                new Cinchlog.UsageException("archive moves logs between tiers; the log store is '" + store.name()
+                        + "' (set log-store: tiered and its tiers in the config file)"));
         try (Archiver archiver = tiered.archiver(Archiver.processOwner())) {
             if (dryRun) {
                 return plan(archiver);

@@ -4,6 +4,7 @@ import dev.cinch.logs.InvalidJobIdException;
 import dev.cinch.logs.JobId;
 import dev.cinch.logs.LogStore;
 import dev.cinch.logs.LogStores;
+import dev.cinch.logs.metrics.MeteredLogStore;
 import dev.cinch.sql.Database;
 import dev.cinch.logs.config.CinchConfig;
 import dev.cinch.logs.config.ConfigException;
@@ -11,6 +12,8 @@ import dev.cinch.metadata.InvalidInputException;
 import dev.cinch.metadata.Metadata;
 import dev.cinch.sql.MigrationResult;
 import dev.cinch.sql.SchemaStatus;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,7 +58,7 @@ import java.util.Optional;
             AppendCommand.class, SealCommand.class, CatCommand.class, FollowCommand.class, StatCommand.class,
             ExportCommand.class, GrepCommand.class, LsCommand.class, RunCommand.class, MigrateCommand.class, DbCommand.class,
             TokenCommand.class, CleanupCommand.class, KeysCommand.class, VerifyCommand.class, ArchiveCommand.class,
-            DictCommand.class, CommandLine.HelpCommand.class
+            DictCommand.class, MetricsCommand.class, CommandLine.HelpCommand.class
         })
 public final class Cinchlog implements AutoCloseable {
     public static final int EXIT_FAILURE = 1;
@@ -83,7 +86,12 @@ public final class Cinchlog implements AutoCloseable {
     final Clock clock;
     private final Map<String, String> env;
     private CinchConfig config;
-    private LogStore store;
+    /**
+     * The meters of this process's store. Always on: they cost a few counter updates per call, and a process as
+     * short-lived as a command has nothing to export them to, so only {@code metrics} prints them.
+     */
+    final MeterRegistry meters = new SimpleMeterRegistry();
+    private MeteredLogStore store;
     private Metadata metadata;
     private boolean schemaChecked;
 
@@ -193,15 +201,20 @@ public final class Cinchlog implements AutoCloseable {
     /**
      * The configured log store, opened on first use and closed with the CLI. The {@code db} store keeps logs in the
      * metadata database: it borrows the metadata's pool (one pool per database; on SQLite a second one would compete
-     * for the write lock) and the metadata schema is brought up to date first, as for every metadata command.
+     * for the write lock) and the metadata schema is brought up to date first, as for every metadata command. It is
+     * metered ({@link #meters}); use {@link #meteredStore()} to reach a store's own API behind the meters.
      */
     public LogStore store() {
+        return meteredStore();
+    }
+
+    /** The configured log store with its meters in {@link #meters} (each tier's too, for the tiered store). */
+    MeteredLogStore meteredStore() {
         if (store == null) {
-            if (DB_STORE.equals(config().logStore())) {
-                store = LogStores.fromClassPath().open(config(), Map.of(Database.class, metadata().database()));
-            } else {
-                store = LogStores.fromClassPath().open(config());
-            }
+            Map<Class<?>, Object> lent = DB_STORE.equals(config().logStore())
+                    ? Map.of(Database.class, metadata().database())
+                    : Map.of();
+            store = MeteredLogStore.open(LogStores.fromClassPath(), config(), lent, meters);
         }
         return store;
     }

@@ -21,7 +21,7 @@ import java.util.Set;
  * The {@code tiered} store: named tiers from {@link TieredConfig}, each opened through its own provider with its own
  * settings, and location records in the metadata database (the one the application lends, else the one the
  * configuration names: {@code DATABASE_URL} or {@code <data-dir>/cinch.db}). The records' table is this module's
- * own, migrated here.
+ * own, migrated here. A {@link TierDecorator} lent in the context wraps each tier's store (metrics per tier).
  */
 public final class TieredLogStoreProvider implements LogStoreProvider {
     /** The tiered store's own tables and their migration history in the shared database. */
@@ -63,6 +63,7 @@ public final class TieredLogStoreProvider implements LogStoreProvider {
         TieredConfig tiered = TieredConfig.from(config);
         Database db = context.lent(Database.class).map(d -> d.lend(ERRORS))
                 .orElseGet(() -> Database.open(config, ERRORS));
+        TierDecorator decorator = context.lent(TierDecorator.class).orElse((tier, store) -> store);
         List<Tier> tiers = new ArrayList<>();
         try {
             new Migrator(db, SCHEMA).migrate();
@@ -74,7 +75,15 @@ public final class TieredLogStoreProvider implements LogStoreProvider {
                 if (sameDatabase(config, view)) {
                     lent.putIfAbsent(Database.class, db);
                 }
-                tiers.add(new Tier(spec, tiers.size(), new TierStore(spec.name(), context.stores().open(spec.store(), view, lent))));
+                LogStore opened = context.stores().open(spec.store(), view, lent);
+                LogStore decorated;
+                try {
+                    decorated = decorator.decorate(spec.name(), opened);
+                } catch (RuntimeException e) {
+                    opened.close();
+                    throw e;
+                }
+                tiers.add(new Tier(spec, tiers.size(), new TierStore(spec.name(), decorated)));
             }
         } catch (RuntimeException e) {
             tiers.forEach(t -> t.store().close());
