@@ -195,6 +195,11 @@ public final class Cinchlog implements AutoCloseable {
      * metadata database: it borrows the metadata's pool (one pool per database; on SQLite a second one would compete
      * for the write lock) and the metadata schema is brought up to date first, as for every metadata command.
      */
+    /** An environment variable of this invocation, or null. */
+    String env(String name) {
+        return env.get(name);
+    }
+
     public LogStore store() {
         if (store == null) {
             if (DB_STORE.equals(config().logStore())) {

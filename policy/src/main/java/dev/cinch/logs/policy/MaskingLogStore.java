@@ -49,6 +49,8 @@ import java.util.Optional;
 public final class MaskingLogStore implements LogStore {
     /** What a masked byte becomes. */
     static final byte MASK = '*';
+    /** Shorter secrets are not masked (see {@link SecretForms}). */
+    public static final int MIN_SECRET_BYTES = SecretForms.MIN_SECRET_BYTES;
     public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(2);
     /** Jobs whose masking state is kept; a job beyond it rebuilds its state from stored bytes. */
     private static final int MAX_JOBS = 4096;
