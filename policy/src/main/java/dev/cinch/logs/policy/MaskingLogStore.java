@@ -1,21 +1,16 @@
 package dev.cinch.logs.policy;
 
+import dev.cinch.logs.ForwardingLogStore;
 import dev.cinch.logs.InvalidRangeException;
 import dev.cinch.logs.JobId;
-import dev.cinch.logs.JobPage;
-import dev.cinch.logs.LogCheck;
 import dev.cinch.logs.LogChunk;
-import dev.cinch.logs.LogFollower;
 import dev.cinch.logs.LogNotFoundException;
-import dev.cinch.logs.LogStat;
 import dev.cinch.logs.LogStore;
 import dev.cinch.logs.LogStream;
 import dev.cinch.logs.LogWriter;
-import dev.cinch.logs.archive.ArchiveOptions;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -25,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Masks a job's registered secrets ({@link JobSecrets}) in every chunk before the store below keeps it, so no backend
@@ -46,7 +40,7 @@ import java.util.Optional;
  * <p>Secrets are asked for when a job's first chunk arrives and again every {@code refresh} while it is written; a
  * secret registered later masks what comes after. Bytes stored before a secret was registered are not rewritten.
  */
-public final class MaskingLogStore implements LogStore {
+public final class MaskingLogStore extends ForwardingLogStore {
     /** What a masked byte becomes. */
     static final byte MASK = '*';
     /** Shorter secrets are not masked (see {@link SecretForms}). */
@@ -55,7 +49,6 @@ public final class MaskingLogStore implements LogStore {
     /** Jobs whose masking state is kept; a job beyond it rebuilds its state from stored bytes. */
     private static final int MAX_JOBS = 4096;
 
-    private final LogStore store;
     private final JobSecrets secrets;
     private final long refreshNanos;
     private final Map<JobId, JobMask> masks = new LinkedHashMap<>(64, 0.75f, true) {
@@ -70,7 +63,7 @@ public final class MaskingLogStore implements LogStore {
     }
 
     public MaskingLogStore(LogStore store, JobSecrets secrets, Duration refresh) {
-        this.store = Objects.requireNonNull(store, "store");
+        super(store);
         this.secrets = Objects.requireNonNull(secrets, "secrets");
         this.refreshNanos = refresh.toNanos();
     }
@@ -177,9 +170,9 @@ public final class MaskingLogStore implements LogStore {
         try {
             while (from > 0 && have < need) {
                 int count = (int) Math.min(from, page);
-                List<LogChunk> got = store.readChunks(job, from - count, count);
+                List<LogChunk> got = delegate().readChunks(job, from - count, count);
                 if (got.isEmpty() || got.get(got.size() - 1).seq() != from - 1) {
-                    got = store.readChunks(job, from - 1, 1); // a page cut short by its byte limit: big chunks
+                    got = delegate().readChunks(job, from - 1, 1); // a page cut short by its byte limit: big chunks
                     if (got.isEmpty() || got.get(0).seq() != from - 1) {
                         return 0;
                     }
@@ -208,21 +201,16 @@ public final class MaskingLogStore implements LogStore {
     }
 
     @Override
-    public String name() {
-        return store.name();
-    }
-
-    @Override
     public void append(JobId job, LogChunk chunk) {
         JobMask m = maskFor(job);
         if (m.matcher == null) {
-            store.append(job, chunk);
+            delegate().append(job, chunk);
             return;
         }
         synchronized (m) {
             int before = stateBefore(job, m, chunk.seq());
             Masked r = mask(m.matcher, before, chunk.data());
-            store.append(job, r.changed() ? new LogChunk(chunk.seq(), chunk.stream(), chunk.timestampMillis(), r.bytes()) : chunk);
+            delegate().append(job, r.changed() ? new LogChunk(chunk.seq(), chunk.stream(), chunk.timestampMillis(), r.bytes()) : chunk);
             m.lastSeq = chunk.seq();
             m.stateBeforeLast = before;
             m.stateAfterLast = r.stateAfter();
@@ -231,18 +219,8 @@ public final class MaskingLogStore implements LogStore {
 
     @Override
     public LogWriter openWriter(JobId job) {
-        LogWriter writer = store.openWriter(job);
-        return new LogWriter() {
-            @Override
-            public JobId job() {
-                return writer.job();
-            }
-
-            @Override
-            public long nextSeq() {
-                return writer.nextSeq();
-            }
-
+        LogWriter writer = delegate().openWriter(job);
+        return new ForwardingLogWriter(writer) {
             @Override
             public void append(LogStream stream, long timestampMillis, byte[] data, int off, int len) {
                 JobMask m = maskFor(job);
@@ -260,11 +238,6 @@ public final class MaskingLogStore implements LogStore {
                     m.stateAfterLast = r.stateAfter();
                 }
             }
-
-            @Override
-            public void close() {
-                writer.close();
-            }
         };
     }
 
@@ -276,80 +249,25 @@ public final class MaskingLogStore implements LogStore {
 
     @Override
     public void seal(JobId job) {
-        store.seal(job);
+        delegate().seal(job);
         forget(job);
-    }
-
-    @Override
-    public List<LogChunk> readChunks(JobId job, long fromSeq, int maxChunks) {
-        return store.readChunks(job, fromSeq, maxChunks);
-    }
-
-    @Override
-    public byte[] readRange(JobId job, long offset, int length) {
-        return store.readRange(job, offset, length);
-    }
-
-    @Override
-    public byte[] readTailLines(JobId job, int lines) {
-        return store.readTailLines(job, lines);
-    }
-
-    @Override
-    public LogStat stat(JobId job) {
-        return store.stat(job);
-    }
-
-    @Override
-    public LogCheck verify(JobId job) {
-        return store.verify(job);
-    }
-
-    @Override
-    public boolean exists(JobId job) {
-        return store.exists(job);
-    }
-
-    @Override
-    public LogFollower follow(JobId job, long fromSeq) {
-        return store.follow(job, fromSeq);
     }
 
     @Override
     public void delete(JobId job) {
-        store.delete(job);
+        delegate().delete(job);
         forget(job);
-    }
-
-    @Override
-    public JobPage list(String prefix, JobId startAfter, int limit) {
-        return store.list(prefix, startAfter, limit);
-    }
-
-    @Override
-    public void exportArchive(JobId job, OutputStream out) {
-        store.exportArchive(job, out);
     }
 
     /** An imported archive is stored as it is: it was masked where it was written, or comes from an operator. */
     @Override
     public void importArchive(JobId job, InputStream archive) {
-        store.importArchive(job, archive);
+        delegate().importArchive(job, archive);
         forget(job);
     }
 
     @Override
-    public Optional<ArchiveOptions> archiveOptions() {
-        return store.archiveOptions();
-    }
-
-    @Override
-    public void close() {
-        store.close();
-    }
-
-    @Override
     public String toString() {
-        return "MaskingLogStore[" + store + "]";
+        return "MaskingLogStore[" + delegate() + "]";
     }
 }
