@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Runs the benchmarks and writes the report: bench/run.sh [--quick|--full|--smoke|--queue] [--no-build]
+# Runs the benchmarks and writes the report: bench/run.sh [--quick|--full|--smoke|--queue|--masking] [--no-build]
 #   --quick  (default) every benchmark and target at the deciding sizes, short iterations: under 5 minutes on
 #            2 cores once the 1 GiB logs are cached (the first run builds them: add about a minute)
 #   --full   every parameter, longer warmup and measurement: the numbers to quote (about 20 minutes)
 #   --smoke  one tiny iteration of each benchmark (CI): proves they run; writes only under bench/results/smoke/
 #   --queue  only the job queue benchmark (claims/s, 8 workers, Postgres and SQLite); rewrites only its section of
 #            RESULTS.md. Postgres: CINCH_BENCH_DATABASE_URL, else CINCH_TEST_DATABASE_URL, else 127.0.0.1:5432/test
+#   --masking  only what secret masking costs an append (fs, 0 and 100 secrets); rewrites only its section
 #   --no-build  use bench/target/benchmarks.jar as built (CI builds it in `mvn verify`)
 # The corpus comes from CINCH_CORPUS_DIR when set (a generated CI-like corpus otherwise). Scratch data goes to
 # CINCH_BENCH_DIR (default: the temp folder; must be a real disk, not tmpfs, for fsync to mean anything) and built
@@ -24,8 +25,9 @@ for arg in "$@"; do
     --full) profile=full ;;
     --smoke) profile=smoke ;;
     --queue) profile=queue ;;
+    --masking) profile=masking ;;
     --no-build) build=0 ;;
-    *) echo "usage: bench/run.sh [--quick|--full|--smoke|--queue] [--no-build]" >&2; exit 2 ;;
+    *) echo "usage: bench/run.sh [--quick|--full|--smoke|--queue|--masking] [--no-build]" >&2; exit 2 ;;
   esac
 done
 log() { printf '[bench] %s\n' "$*" >&2; }
@@ -38,7 +40,7 @@ case "$profile" in
     report="$out/RESULTS.md"
     chart="$out/chart.svg"
     ;;
-  quick|full|queue)
+  quick|full|queue|masking)
     compression_opts=()
     out="$bench/results"
     report="$bench/RESULTS.md"
@@ -78,11 +80,11 @@ json="$out/jmh-$profile.json"
 java -cp "$jar" dev.cinch.bench.BenchRunner "$profile" "$json" "$stores" > "$out/jmh-$profile.txt" 2>&1 \
   || { tail -n 60 "$out/jmh-$profile.txt" >&2; log "a benchmark failed; full output in $out/jmh-$profile.txt"; exit 1; }
 
-if [[ "$profile" == queue ]]; then
+if [[ "$profile" == queue || "$profile" == masking ]]; then
   load_after="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
   elapsed=$(( $(date +%s) - started ))
-  log "writing the job queue section of $report"
-  java -cp "$jar" dev.cinch.bench.ReportMain --jmh "$json" --out "$report" --profile "$profile" --queue-only true \
+  log "writing the $profile section of $report"
+  java -cp "$jar" dev.cinch.bench.ReportMain --jmh "$json" --out "$report" --profile "$profile" --"$profile"-only true \
     --duration "$((elapsed / 60)) min $((elapsed % 60)) s" \
     --load "load average (1, 5, 15 min) before: $load_before; after: $load_after"
   log "done in ${elapsed}s: $report"

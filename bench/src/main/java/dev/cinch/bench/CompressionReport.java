@@ -119,14 +119,7 @@ public final class CompressionReport {
             for (int i = 0; i < logs.size(); i++) {
                 byte[] bytes = logs.get(i).bytes();
                 JobId job = JobId.of("log-" + i);
-                long seq = 0;
-                for (int at = 0; at < bytes.length; at += CHUNK_BYTES) {
-                    byte[] chunk = Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + CHUNK_BYTES));
-                    s.append(job, new LogChunk(seq++, LogStream.STDOUT, BuiltLogs.BASE_TIMESTAMP + seq, chunk));
-                }
-                if (bytes.length == 0) {
-                    s.append(job, new LogChunk(0, LogStream.STDOUT, BuiltLogs.BASE_TIMESTAMP, new byte[0]));
-                }
+                appendInChunks(s, job, bytes);
                 open[i] = s.stat(job).storedBytes();
                 long start = System.nanoTime();
                 s.seal(job);

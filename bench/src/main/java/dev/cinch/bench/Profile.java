@@ -48,7 +48,8 @@ public record Profile(String name, int forks, int warmups, TimeValue warmupTime,
                     new Run("FollowLatencyBench", Map.of("store", only(stores, "fs"), "durability", "none")),
                     new Run("ChunkCodecBench", Map.of("chunkBytes", "4096")),
                     new Run("JobClaimBench", Map.of("database", "postgres,sqlite")),
-                    new Run("DbAppendBench", Map.of("database", "sqlite,postgres", "mode", "store,seed,tx"))));
+                    new Run("DbAppendBench", Map.of("database", "sqlite,postgres", "mode", "store,seed,tx")),
+                    new Run("MaskingAppendBench", Map.of("durability", "none"))));
             // Quick: every benchmark and every target, at the sizes that decide the targets; about 45 forks.
             case "quick" -> new Profile(name, 1, 1, TimeValue.seconds(1), 3, TimeValue.milliseconds(400), List.of(
                     new Run("StoreAppendBench", Map.of("store", only(stores, "fs"), "durability", "fsync,group,none", "chunkBytes", "4096")),
@@ -79,7 +80,8 @@ public record Profile(String name, int forks, int warmups, TimeValue warmupTime,
                     new Run("FollowLatencyBench.*", Map.of("store", except(stores, "s3"), "durability", "group", "writer", "child-process")),
                     new Run("ChunkCodecBench", Map.of("chunkBytes", "4096")),
                     new Run("JobClaimBench", Map.of("database", "postgres,sqlite")),
-                    new Run("DbAppendBench", Map.of("database", "sqlite,postgres", "mode", "store,seed,tx"))));
+                    new Run("DbAppendBench", Map.of("database", "sqlite,postgres", "mode", "store,seed,tx")),
+                    new Run("MaskingAppendBench", Map.of())));
             // Full: every parameter the benchmarks declare.
             case "full" -> new Profile(name, 1, 2, TimeValue.seconds(1), 3, TimeValue.seconds(2), List.of(
                     new Run("StoreAppendBench", Map.of("store", only(stores, "fs"))),
@@ -101,12 +103,16 @@ public record Profile(String name, int forks, int warmups, TimeValue warmupTime,
                     new Run("FollowLatencyBench", Map.of("store", only(stores, "s3"), "durability", "group", "writer", "in-process")),
                     new Run("ChunkCodecBench", Map.of()),
                     new Run("JobClaimBench", Map.of()),
-                    new Run("DbAppendBench", Map.of())));
+                    new Run("DbAppendBench", Map.of()),
+                    new Run("MaskingAppendBench", Map.of())));
+            // Masking: only the masking cost, with quick settings; run.sh rewrites only its section of RESULTS.md.
+            case "masking" -> new Profile(name, 1, 2, TimeValue.seconds(1), 5, TimeValue.seconds(1), List.of(
+                    new Run("MaskingAppendBench", Map.of())));
             // Queue: only the job queue benchmark, with longer measurement than full (claims/s on a shared machine
             // moves a lot); run.sh rewrites only its own section of RESULTS.md.
             case "queue" -> new Profile(name, 1, 2, TimeValue.seconds(1), 5, TimeValue.seconds(2), List.of(
                     new Run("JobClaimBench", Map.of("database", "postgres,sqlite"))));
-            default -> throw new IllegalArgumentException("unknown profile '" + name + "': smoke, quick, full or queue");
+            default -> throw new IllegalArgumentException("unknown profile '" + name + "': smoke, quick, full, queue or masking");
         };
     }
 

@@ -204,6 +204,11 @@ public final class Cinchlog implements AutoCloseable {
      * for the write lock) and the metadata schema is brought up to date first, as for every metadata command. It is
      * metered ({@link #meters}); use {@link #meteredStore()} to reach a store's own API behind the meters.
      */
+    /** An environment variable of this invocation, or null. */
+    String env(String name) {
+        return env.get(name);
+    }
+
     public LogStore store() {
         return meteredStore();
     }

@@ -4,12 +4,17 @@ import dev.cinch.logs.JobId;
 import dev.cinch.logs.LogStore;
 import dev.cinch.logs.LogStream;
 import dev.cinch.logs.LogWriter;
+import dev.cinch.logs.policy.MaskingLogStore;
+import dev.cinch.logs.policy.RegisteredSecrets;
+import dev.cinch.metadata.MetadataStore;
+import dev.cinch.metadata.Repo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -68,6 +73,12 @@ final class RunCommand implements Callable<Integer> {
             description = "Largest chunk (default: ${DEFAULT-VALUE}).")
     int chunkSize;
 
+    @Option(names = "--secret-env", paramLabel = "NAME",
+            description = {"Mask the value of environment variable NAME wherever CMD prints it (also base64- or",
+                    "URL-encoded) before it is stored; repeatable. Values of at least 6 bytes are masked, and the",
+                    "job's repository forge token is masked too. Values are never printed."})
+    List<String> secretEnv = new java.util.ArrayList<>();
+
     @Parameters(index = "0..*", arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
     List<String> command;
 
@@ -78,7 +89,21 @@ final class RunCommand implements Callable<Integer> {
         // Before CMD starts: if the metadata is unavailable nothing runs, rather than output landing in a log that
         // no job row points to (see AppendCommand).
         cli.metadata().ensureJob(id, commandLine(command));
-        LogStore store = cli.store();
+        // Registered before CMD starts, so its first byte of output is already masked.
+        RegisteredSecrets secrets = new RegisteredSecrets();
+        for (String name : secretEnv) {
+            String value = cli.env(name);
+            if (value == null) {
+                throw new Cinchlog.UsageException("--secret-env " + name + ": the variable is not set");
+            }
+            if (value.getBytes(StandardCharsets.UTF_8).length < MaskingLogStore.MIN_SECRET_BYTES) {
+                cli.err.println("cinchlog: --secret-env " + name + ": shorter than " + MaskingLogStore.MIN_SECRET_BYTES
+                        + " bytes, so it is not masked");
+            }
+            secrets.register(id, value.getBytes(StandardCharsets.UTF_8));
+        }
+        forgeToken(id).ifPresent(token -> secrets.register(id, token));
+        LogStore store = new MaskingLogStore(cli.store(), secrets);
         // The writer role before CMD starts: another process writing this job's log makes run fail here, with
         // nothing started, rather than lose CMD's output to a collision later.
         LogWriter session = store.openWriter(id);
@@ -160,6 +185,13 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** The command as a shell would show it: arguments with spaces or quotes are single-quoted. */
+    /** The forge token of the job's repository, when it has one: a build must never leak it into its log. */
+    private Optional<byte[]> forgeToken(JobId id) {
+        MetadataStore md = cli.metadata().store();
+        return md.findJob(id).flatMap(j -> md.findRepo(j.repoId())).map(Repo::forgeToken)
+                .map(t -> t.reveal().getBytes(StandardCharsets.UTF_8));
+    }
+
     static String commandLine(List<String> args) {
         StringBuilder line = new StringBuilder();
         for (String arg : args) {

@@ -10,36 +10,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code cinchlog archive} on a real tiered store: two fs tiers and location records in a real SQLite file. */
-class ArchiveCommandTest extends InProcessCli {
-
-    private Path config(String archiveAfter) throws Exception {
-        Path file = dir.resolve("cinch.yml");
-        Files.writeString(file, """
-                log-store: tiered
-                tiered:
-                  tiers: ssd, hdd
-                  ssd:
-                    store: fs
-                    fs:
-                      root: %s
-                  hdd:
-                    store: fs
-                    archive-after: %s
-                    fs:
-                      root: %s
-                      archive-level: 15
-                """.formatted(dir.resolve("ssd"), archiveAfter, dir.resolve("hdd")));
-        return file;
-    }
-
-    private Result cli(byte[] stdin, Path config, String... args) {
-        String[] all = new String[args.length + 2];
-        all[0] = "--config";
-        all[1] = config.toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        return run(stdin, Map.of(), all);
-    }
-
+class ArchiveCommandTest extends TwoFsTiersCli {
     @Test
     void movesSealedLogsDownAndTheyReadTheSameFromTheirNewTier() throws Exception {
         Path config = config("0s");

@@ -35,51 +35,24 @@ import static org.assertj.core.api.Assertions.assertThat;
  * outlived its logs is in a recorded batch. After the rerun: every expired job, its logs in every tier, its location
  * record and the batch records are gone.
  */
-class CleanupCrashTest extends InProcessCli {
+class CleanupCrashTest extends TwoFsTiersCli {
     private static final int ROUNDS = 10;
     private static final int JOBS_PER_ROUND = 24;
 
-    private Path config() throws Exception {
-        Path file = dir.resolve("cinch.yml");
-        Files.writeString(file, """
-                log-store: tiered
-                tiered:
-                  tiers: ssd, hdd
-                  ssd:
-                    store: fs
-                    fs:
-                      root: %s
-                  hdd:
-                    store: fs
-                    archive-after: 0s
-                    fs:
-                      root: %s
-                """.formatted(dir.resolve("ssd"), dir.resolve("hdd")));
-        return file;
-    }
-
-    private Result cli(Path config, String... args) {
-        String[] all = new String[args.length + 2];
-        all[0] = "--config";
-        all[1] = config.toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        return run(new byte[0], Map.of(), all);
-    }
-
     @Test
     void cleanupKilledAtRandomPointsIsFinishedByTheNextRun() throws Exception {
-        Path config = config();
+        Path config = config("0s");
         SplittableRandom random = new SplittableRandom(20261130);
         int killedMidway = 0;
         for (int round = 0; round < ROUNDS; round++) {
             List<String> jobs = new ArrayList<>();
             for (int i = 0; i < JOBS_PER_ROUND; i++) {
                 String job = "r" + round + "-job-" + i;
-                Result r = cli(config, "run", "--job", job, "--", "sh", "-c", "echo building " + job + "; echo done");
+                Result r = cli(new byte[0], config, "run", "--job", job, "--", "sh", "-c", "echo building " + job + "; echo done");
                 assertThat(r.code()).as(r.err()).isZero();
                 jobs.add(job);
                 if (i == JOBS_PER_ROUND / 2) {
-                    assertThat(cli(config, "archive", "--once").code()).isZero(); // half the logs in hdd, half in ssd
+                    assertThat(cli(new byte[0], config, "archive", "--once").code()).isZero(); // half the logs in hdd, half in ssd
                 }
             }
             finishedLongAgo(config, jobs);
@@ -115,7 +88,7 @@ class CleanupCrashTest extends InProcessCli {
                 }
             }
 
-            Result rerun = cli(config, "cleanup", "--retention", "30d", "--batch-size", "5");
+            Result rerun = cli(new byte[0], config, "cleanup", "--retention", "30d", "--batch-size", "5");
             assertThat(rerun.code()).as(rerun.err()).isZero();
             Set<String> left = query("SELECT id FROM jobs");
             for (String job : jobs) {

@@ -1,5 +1,6 @@
 package dev.cinch.logs.tiered;
 
+import dev.cinch.logs.ForwardingLogStore;
 import dev.cinch.logs.JobId;
 import dev.cinch.logs.JobPage;
 import dev.cinch.logs.LogCheck;
@@ -63,17 +64,7 @@ final class TierStore implements LogStore {
     @Override
     public LogWriter openWriter(JobId job) {
         LogWriter writer = at(() -> store.openWriter(job));
-        return new LogWriter() {
-            @Override
-            public JobId job() {
-                return writer.job();
-            }
-
-            @Override
-            public long nextSeq() {
-                return writer.nextSeq();
-            }
-
+        return new ForwardingLogStore.ForwardingLogWriter(writer) {
             @Override
             public void append(LogStream stream, long timestampMillis, byte[] data, int off, int len) {
                 at(() -> writer.append(stream, timestampMillis, data, off, len));
