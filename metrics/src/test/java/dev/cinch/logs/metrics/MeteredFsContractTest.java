@@ -48,4 +48,10 @@ class MeteredFsContractTest extends AbstractLogStoreContractTest {
     protected void damageArchive(JobId job) throws IOException {
         FsDamage.damageArchive(root(), job);
     }
+
+    /** The decorator stores nothing itself: the big cases prove the fs store in its own suite; here, delegation. */
+    @Override
+    protected int scalePercent() {
+        return 25;
+    }
 }

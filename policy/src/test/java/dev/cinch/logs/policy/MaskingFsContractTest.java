@@ -48,4 +48,10 @@ class MaskingFsContractTest extends AbstractLogStoreContractTest {
     protected void damageArchive(JobId job) throws IOException {
         FsDamage.damageArchive(dataDir.resolve("logs"), job);
     }
+
+    /** The decorator stores nothing itself: the big cases prove the fs store in its own suite; here, delegation. */
+    @Override
+    protected int scalePercent() {
+        return 25;
+    }
 }
