@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +13,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code cinchlog metrics} on a real fs store and on a real tiered store (two fs tiers, SQLite records). */
-class MetricsCommandTest extends InProcessCli {
+class MetricsCommandTest extends TwoFsTiersCli {
 
     private static JsonNode meter(JsonNode root, String name, Map<String, String> tags) {
         List<JsonNode> found = new ArrayList<>();
@@ -69,21 +68,7 @@ class MetricsCommandTest extends InProcessCli {
 
     @Test
     void aTieredStoreShowsEachTierAndTheArchivalBacklog() throws Exception {
-        Path config = dir.resolve("cinch.yml");
-        Files.writeString(config, """
-                log-store: tiered
-                tiered:
-                  tiers: ssd, hdd
-                  ssd:
-                    store: fs
-                    fs:
-                      root: %s
-                  hdd:
-                    store: fs
-                    archive-after: 0s
-                    fs:
-                      root: %s
-                """.formatted(dir.resolve("ssd"), dir.resolve("hdd")));
+        Path config = config("0s");
         byte[] log = "built\n".getBytes(StandardCharsets.UTF_8);
         String cfg = config.toString();
         assertThat(run(log, Map.of(), "--config", cfg, "append", "done-1").code()).isZero();

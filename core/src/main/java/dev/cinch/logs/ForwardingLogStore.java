@@ -146,4 +146,37 @@ public abstract class ForwardingLogStore implements LogStore {
             delegate.close();
         }
     }
+
+    /** A follower that hands every call to another one, for decorators of {@link #follow}. */
+    public abstract static class ForwardingLogFollower implements LogFollower {
+        private final LogFollower delegate;
+
+        protected ForwardingLogFollower(LogFollower delegate) {
+            this.delegate = java.util.Objects.requireNonNull(delegate, "delegate");
+        }
+
+        protected final LogFollower delegate() {
+            return delegate;
+        }
+
+        @Override
+        public List<LogChunk> poll(java.time.Duration timeout) throws InterruptedException {
+            return delegate.poll(timeout);
+        }
+
+        @Override
+        public boolean isFinished() {
+            return delegate.isFinished();
+        }
+
+        @Override
+        public long nextSeq() {
+            return delegate.nextSeq();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
 }

@@ -115,7 +115,7 @@ final class TierStore implements LogStore {
     @Override
     public LogFollower follow(JobId job, long fromSeq) {
         LogFollower follower = at(() -> store.follow(job, fromSeq));
-        return new LogFollower() {
+        return new ForwardingLogStore.ForwardingLogFollower(follower) {
             @Override
             public List<LogChunk> poll(Duration timeout) throws InterruptedException {
                 try {
@@ -123,16 +123,6 @@ final class TierStore implements LogStore {
                 } catch (LogStoreException e) {
                     throw e.inTier(tier);
                 }
-            }
-
-            @Override
-            public boolean isFinished() {
-                return follower.isFinished();
-            }
-
-            @Override
-            public long nextSeq() {
-                return follower.nextSeq();
             }
 
             @Override

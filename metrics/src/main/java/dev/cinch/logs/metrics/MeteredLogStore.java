@@ -1,5 +1,6 @@
 package dev.cinch.logs.metrics;
 
+import dev.cinch.logs.ForwardingLogStore;
 import dev.cinch.logs.JobId;
 import dev.cinch.logs.JobPage;
 import dev.cinch.logs.LogCheck;
@@ -340,49 +341,32 @@ public final class MeteredLogStore implements LogStore {
     }
 
     /** A writer session whose appends are timed and counted like the store's. */
-    private static final class MeteredWriter implements LogWriter {
-        private final LogWriter writer;
+    private static final class MeteredWriter extends ForwardingLogStore.ForwardingLogWriter {
         private final LogMeters meters;
 
         MeteredWriter(LogWriter writer, LogMeters meters) {
-            this.writer = writer;
+            super(writer);
             this.meters = meters;
-        }
-
-        @Override
-        public JobId job() {
-            return writer.job();
-        }
-
-        @Override
-        public long nextSeq() {
-            return writer.nextSeq();
         }
 
         @Override
         public void append(LogStream stream, long timestampMillis, byte[] data, int off, int len) {
             long start = meters.start();
             try {
-                writer.append(stream, timestampMillis, data, off, len);
+                delegate().append(stream, timestampMillis, data, off, len);
             } catch (RuntimeException e) {
                 throw meters.failed(Op.WRITER_APPEND, e);
             }
             meters.succeeded(Op.WRITER_APPEND, start, len, 0);
         }
-
-        @Override
-        public void close() {
-            writer.close();
-        }
     }
 
     /** A follower whose deliveries are counted (bytes) and measured (lag behind each chunk's timestamp). */
-    private static final class MeteredFollower implements LogFollower {
-        private final LogFollower follower;
+    private static final class MeteredFollower extends ForwardingLogStore.ForwardingLogFollower {
         private final LogMeters meters;
 
         MeteredFollower(LogFollower follower, LogMeters meters) {
-            this.follower = follower;
+            super(follower);
             this.meters = meters;
         }
 
@@ -390,27 +374,12 @@ public final class MeteredLogStore implements LogStore {
         public List<LogChunk> poll(Duration timeout) throws InterruptedException {
             List<LogChunk> chunks;
             try {
-                chunks = follower.poll(timeout);
+                chunks = delegate().poll(timeout);
             } catch (RuntimeException e) {
                 throw meters.failed(Op.FOLLOW, e);
             }
             meters.delivered(chunks);
             return chunks;
-        }
-
-        @Override
-        public boolean isFinished() {
-            return follower.isFinished();
-        }
-
-        @Override
-        public long nextSeq() {
-            return follower.nextSeq();
-        }
-
-        @Override
-        public void close() {
-            follower.close();
         }
     }
 }
