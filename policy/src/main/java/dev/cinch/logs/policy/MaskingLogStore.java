@@ -26,16 +26,15 @@ import java.util.Objects;
  * ever holds them: each occurrence of a secret, or of its base64 or URL-encoded forms ({@link SecretForms}), has the
  * bytes it covers in the chunk replaced by {@code *}, one for one, so offsets and sizes stay those of the output.
  *
- * <p><b>Chunk boundaries.</b> A secret split over two chunks is found when its second part arrives (the matcher's
- * state carries over), and that part is masked. The part in the earlier chunk was stored before the rest existed and
- * stays; so the stored log never holds a whole secret, whatever the boundaries, but may hold the first bytes of one
- * that a chunk boundary cut.
+ * <p><b>Chunk boundaries.</b> Each chunk is scanned after the last bytes stored before it (one byte less than the
+ * longest form), so a secret split over two chunks is found when its second part arrives, and that part is masked.
+ * The part in the earlier chunk was stored before the rest existed and stays; so the stored log never holds a whole
+ * secret, whatever the boundaries, but may hold the first bytes of one that a chunk boundary cut.
  *
- * <p><b>Retries.</b> The state a chunk is masked from is derived from the bytes already stored before it, never
- * from memory of raw output, so a chunk sent again (after a timeout, by a worker after a restart, to another server
- * instance) is masked to the same bytes and the store's idempotent-retry check accepts it. The state is cached per
- * job; without it (a new instance, a changed secret set) it is rebuilt by reading back the last
- * {@code longest-form} bytes stored.
+ * <p><b>Retries.</b> Those preceding bytes are taken as stored, never from memory of raw output, so a chunk sent
+ * again (after a timeout, by a worker after a restart, to another server instance) is masked to the same bytes and
+ * the store's identical-retry check accepts it. They are cached per job; without them (a new instance, a changed
+ * secret set) they are read back from the store.
  *
  * <p>Secrets are asked for when a job's first chunk arrives and again every {@code refresh} while it is written; a
  * secret registered later masks what comes after. Bytes stored before a secret was registered are not rewritten.
@@ -46,7 +45,7 @@ public final class MaskingLogStore extends ForwardingLogStore {
     /** Shorter secrets are not masked (see {@link SecretForms}). */
     public static final int MIN_SECRET_BYTES = SecretForms.MIN_SECRET_BYTES;
     public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(2);
-    /** Jobs whose masking state is kept; a job beyond it rebuilds its state from stored bytes. */
+    /** Jobs whose masking state is kept; a job beyond it reads its preceding bytes back from the store. */
     private static final int MAX_JOBS = 4096;
 
     private final JobSecrets secrets;
@@ -68,24 +67,27 @@ public final class MaskingLogStore extends ForwardingLogStore {
         this.refreshNanos = refresh.toNanos();
     }
 
-    /** One job's masking: the matcher for its current secrets and the matcher state after the last chunk masked. */
+    /** One job's masking: the scanner for its current secrets and the stored bytes around the last chunk masked. */
     private static final class JobMask {
         final List<ByteBuffer> fingerprint;
-        final SecretMatcher matcher; // null: no secret long enough to mask
+        final SecretScanner scanner; // null: no secret long enough to mask
         long loadedAt;
         long lastSeq = -1;
-        int stateBeforeLast;
-        int stateAfterLast;
+        byte[] carryBeforeLast;
+        byte[] carryAfterLast;
 
-        JobMask(List<ByteBuffer> fingerprint, SecretMatcher matcher, long loadedAt) {
+        JobMask(List<ByteBuffer> fingerprint, SecretScanner scanner, long loadedAt) {
             this.fingerprint = fingerprint;
-            this.matcher = matcher;
+            this.scanner = scanner;
             this.loadedAt = loadedAt;
         }
-    }
 
-    /** A chunk's bytes as stored, and the matcher state after them. */
-    record Masked(byte[] bytes, int stateAfter, boolean changed) {
+        /** Remembers that the chunk of {@code seq}, read after {@code carry}, was stored as {@code stored}. */
+        void stored(long seq, byte[] carry, byte[] stored) {
+            lastSeq = seq;
+            carryBeforeLast = carry;
+            carryAfterLast = scanner.carryAfter(carry, stored);
+        }
     }
 
     private JobMask maskFor(JobId job) {
@@ -112,57 +114,35 @@ public final class MaskingLogStore extends ForwardingLogStore {
             for (byte[] v : values) {
                 patterns.addAll(SecretForms.of(v));
             }
-            JobMask fresh = new JobMask(fingerprint, patterns.isEmpty() ? null : new SecretMatcher(patterns), now);
+            JobMask fresh = new JobMask(fingerprint, patterns.isEmpty() ? null : new SecretScanner(patterns), now);
             masks.put(job, fresh);
             return fresh;
         }
     }
 
-    /** Masks {@code data} scanned from {@code state}; the state after it follows the bytes as stored. */
-    static Masked mask(SecretMatcher matcher, int state, byte[] data) {
-        byte[] out = null;
-        int s = state;
-        for (int i = 0; i < data.length; i++) {
-            s = matcher.next(s, data[i]);
-            int length = matcher.longestMatch(s);
-            if (length > 0) {
-                if (out == null) {
-                    out = data.clone();
-                }
-                Arrays.fill(out, Math.max(0, i - length + 1), i + 1, MASK);
-            }
-        }
-        if (out == null) {
-            return new Masked(data, s, false);
-        }
-        int after = state;
-        for (byte b : out) {
-            after = matcher.next(after, b);
-        }
-        return new Masked(out, after, true);
-    }
-
-    /** The matcher state after the stored chunks before {@code seq}. Caller holds the job's mask. */
-    private int stateBefore(JobId job, JobMask m, long seq) {
+    /**
+     * The bytes the chunk of {@code seq} is read after: the end of what is stored before it, as stored (so a retry, or
+     * another instance, masks the chunk to the same bytes). Caller holds the job's mask.
+     */
+    private byte[] carryBefore(JobId job, JobMask m, long seq) {
         if (seq <= 0) {
-            return 0;
+            return new byte[0];
         }
         if (m.lastSeq == seq - 1) {
-            return m.stateAfterLast;
+            return m.carryAfterLast;
         }
         if (m.lastSeq == seq) {
-            return m.stateBeforeLast;
+            return m.carryBeforeLast;
         }
-        return stateFromStored(job, m.matcher, seq);
+        return carryFromStored(job, m.scanner, seq);
     }
 
     /**
-     * Rebuilds the state from the stored bytes before {@code seq}: it depends only on the last
-     * {@link SecretMatcher#maxPatternLength()} of them, read back page by page. When nothing is stored there (an
-     * unknown job, a gap) the root state is returned and the store below refuses the chunk as it would anyway.
+     * The last {@code maxLength - 1} stored bytes before {@code seq}, read back page by page. When nothing is stored
+     * there (an unknown job, a gap) the carry is empty and the store below refuses the chunk as it would anyway.
      */
-    private int stateFromStored(JobId job, SecretMatcher matcher, long seq) {
-        int need = matcher.maxPatternLength();
+    private byte[] carryFromStored(JobId job, SecretScanner scanner, long seq) {
+        int need = scanner.maxLength() - 1;
         ArrayDeque<byte[]> pieces = new ArrayDeque<>();
         long have = 0;
         long from = seq;
@@ -174,7 +154,7 @@ public final class MaskingLogStore extends ForwardingLogStore {
                 if (got.isEmpty() || got.get(got.size() - 1).seq() != from - 1) {
                     got = delegate().readChunks(job, from - 1, 1); // a page cut short by its byte limit: big chunks
                     if (got.isEmpty() || got.get(0).seq() != from - 1) {
-                        return 0;
+                        return new byte[0];
                     }
                 }
                 for (int i = got.size() - 1; i >= 0 && have < need; i--) {
@@ -186,34 +166,29 @@ public final class MaskingLogStore extends ForwardingLogStore {
                 page = Math.min(page * 4, LogStore.MAX_PAGE_CHUNKS);
             }
         } catch (LogNotFoundException | InvalidRangeException e) {
-            return 0;
+            return new byte[0];
         }
-        ByteArrayOutputStream tail = new ByteArrayOutputStream((int) Math.min(have, Integer.MAX_VALUE));
+        ByteArrayOutputStream tail = new ByteArrayOutputStream();
         for (byte[] p : pieces) {
             tail.writeBytes(p);
         }
         byte[] bytes = tail.toByteArray();
-        int s = 0;
-        for (int i = Math.max(0, bytes.length - need); i < bytes.length; i++) {
-            s = matcher.next(s, bytes[i]);
-        }
-        return s;
+        return Arrays.copyOfRange(bytes, Math.max(0, bytes.length - need), bytes.length);
     }
 
     @Override
     public void append(JobId job, LogChunk chunk) {
         JobMask m = maskFor(job);
-        if (m.matcher == null) {
+        if (m.scanner == null) {
             delegate().append(job, chunk);
             return;
         }
         synchronized (m) {
-            int before = stateBefore(job, m, chunk.seq());
-            Masked r = mask(m.matcher, before, chunk.data());
-            delegate().append(job, r.changed() ? new LogChunk(chunk.seq(), chunk.stream(), chunk.timestampMillis(), r.bytes()) : chunk);
-            m.lastSeq = chunk.seq();
-            m.stateBeforeLast = before;
-            m.stateAfterLast = r.stateAfter();
+            byte[] carry = carryBefore(job, m, chunk.seq());
+            byte[] data = chunk.data();
+            byte[] stored = m.scanner.mask(carry, data, MASK);
+            delegate().append(job, stored == data ? chunk : new LogChunk(chunk.seq(), chunk.stream(), chunk.timestampMillis(), stored));
+            m.stored(chunk.seq(), carry, stored); // only once the store took it
         }
     }
 
@@ -224,18 +199,17 @@ public final class MaskingLogStore extends ForwardingLogStore {
             @Override
             public void append(LogStream stream, long timestampMillis, byte[] data, int off, int len) {
                 JobMask m = maskFor(job);
-                if (m.matcher == null) {
+                if (m.scanner == null) {
                     writer.append(stream, timestampMillis, data, off, len);
                     return;
                 }
                 synchronized (m) {
                     long seq = writer.nextSeq();
-                    int before = stateBefore(job, m, seq);
-                    Masked r = mask(m.matcher, before, Arrays.copyOfRange(data, off, off + len));
-                    writer.append(stream, timestampMillis, r.bytes(), 0, r.bytes().length);
-                    m.lastSeq = seq;
-                    m.stateBeforeLast = before;
-                    m.stateAfterLast = r.stateAfter();
+                    byte[] carry = carryBefore(job, m, seq);
+                    byte[] raw = Arrays.copyOfRange(data, off, off + len);
+                    byte[] stored = m.scanner.mask(carry, raw, MASK);
+                    writer.append(stream, timestampMillis, stored, 0, stored.length);
+                    m.stored(seq, carry, stored);
                 }
             }
         };
