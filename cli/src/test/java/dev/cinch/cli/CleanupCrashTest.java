@@ -63,12 +63,12 @@ class CleanupCrashTest extends TwoFsTiersCli {
                     "-cp", classPath(), Cinchlog.class.getName(), "--config", config.toString(),
                     "--data-dir", dir.resolve("data").toString(), "cleanup", "--retention", "30d", "--batch-size", "5")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("cleanup-" + round + ".out").toFile()).start();
-            // Kill once deleting has begun (the first log gone), a random moment later: inside a batch or between.
+            // Kill once deleting has gone down to a random number of logs left: inside a batch or between two.
+            int killWhenLeft = 1 + random.nextInt(before - 1);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (cleanup.isAlive() && logsOnDisk(jobs) == before && System.nanoTime() < deadline) {
-                Thread.sleep(1);
+            while (cleanup.isAlive() && logsOnDisk(jobs) > killWhenLeft && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
             }
-            Thread.sleep(random.nextInt(60));
             boolean killed = cleanup.isAlive();
             cleanup.destroyForcibly();
             assertThat(cleanup.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -115,10 +115,18 @@ class CleanupCrashTest extends TwoFsTiersCli {
         }
     }
 
+    /** How many of the jobs have a folder in some tier: one walk of each tier, so polling it stays fast. */
     private int logsOnDisk(List<String> jobs) throws Exception {
+        Set<String> names = new HashSet<>();
+        for (String tier : List.of("ssd", "hdd")) {
+            Path root = dir.resolve(tier);
+            if (Files.isDirectory(root)) {
+                names.addAll(namesUnder(root));
+            }
+        }
         int n = 0;
         for (String job : jobs) {
-            n += tiersHolding(job).isEmpty() ? 0 : 1;
+            n += names.contains(job) ? 1 : 0;
         }
         return n;
     }
@@ -138,11 +146,18 @@ class CleanupCrashTest extends TwoFsTiersCli {
         return tiers;
     }
 
-    /** Whether a folder named after the job exists under root; walked again when a delete races the walk. */
+    /** Whether a folder named after the job exists under root. */
     private static boolean holds(Path root, String job) throws Exception {
+        return namesUnder(root).contains(job);
+    }
+
+    /** The names of everything under root; walked again when a delete races the walk. */
+    private static Set<String> namesUnder(Path root) throws Exception {
         for (int attempt = 0; ; attempt++) {
             try (Stream<Path> files = Files.walk(root)) {
-                return files.anyMatch(p -> p.getFileName().toString().equals(job));
+                Set<String> names = new HashSet<>();
+                files.forEach(p -> names.add(p.getFileName().toString()));
+                return names;
             } catch (java.io.UncheckedIOException e) {
                 if (attempt >= 100) {
                     throw e;
