@@ -3,6 +3,7 @@ package dev.cinch.logs.db;
 import dev.cinch.logs.JobId;
 import dev.cinch.logs.archive.ByteSource;
 import dev.cinch.logs.storage.ArchiveUpload;
+import dev.cinch.logs.storage.PartBufferStream;
 import dev.cinch.sql.Database;
 import dev.cinch.sql.Dialect;
 import org.slf4j.Logger;
@@ -29,36 +30,10 @@ final class DbArchiveUpload implements ArchiveUpload {
     private final DbLogStorage storage;
     private final Database db;
     private final long archiveId;
-    private final byte[] buffer = new byte[DbLogStorage.ARCHIVE_PART_BYTES];
-    private int buffered;
     private long partsWritten;
-    private long size;
     private boolean committed;
     private boolean closed;
-    private final OutputStream out = new OutputStream() {
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            if (committed || closed) {
-                throw new IOException("job " + job + ": the archive upload is finished");
-            }
-            while (len > 0) {
-                int n = Math.min(len, buffer.length - buffered);
-                System.arraycopy(b, off, buffer, buffered, n);
-                buffered += n;
-                off += n;
-                len -= n;
-                size += n;
-                if (buffered == buffer.length) {
-                    writePart();
-                }
-            }
-        }
-    };
+    private final PartBufferStream out = new PartBufferStream(DbLogStorage.ARCHIVE_PART_BYTES, this::writePart);
 
     private DbArchiveUpload(JobId job, DbLogStorage storage, long archiveId) {
         this.job = job;
@@ -82,12 +57,9 @@ final class DbArchiveUpload implements ArchiveUpload {
         return new DbArchiveUpload(job, storage, id);
     }
 
-    private void writePart() {
-        if (buffered == 0) {
-            return;
-        }
+    private void writePart(byte[] bytes, int length) {
         long part = partsWritten;
-        byte[] data = java.util.Arrays.copyOf(buffer, buffered);
+        byte[] data = java.util.Arrays.copyOf(bytes, length);
         db.inTransaction("stage archive part " + part + " of job " + job, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO log_archive_parts (archive_id, part, data) VALUES (?, ?, ?)")) {
                 ps.setLong(1, archiveId);
@@ -98,7 +70,6 @@ final class DbArchiveUpload implements ArchiveUpload {
             return null;
         });
         partsWritten++;
-        buffered = 0;
     }
 
     @Override
@@ -108,8 +79,8 @@ final class DbArchiveUpload implements ArchiveUpload {
 
     @Override
     public ByteSource staged() throws IOException {
-        writePart();
-        return new DbArchiveSource(job, db, archiveId, size);
+        out.flushPart();
+        return new DbArchiveSource(job, db, archiveId, out.written());
     }
 
     /**
@@ -118,7 +89,8 @@ final class DbArchiveUpload implements ArchiveUpload {
      */
     @Override
     public void commit() throws IOException {
-        writePart();
+        out.flushPart();
+        long size = out.written();
         Optional<String> refused = db.inTransaction("commit the archive of job " + job, c -> {
             Optional<ChunkRows.Head> head = ChunkRows.head(c, job);
             if (head.isPresent() && head.get().sealed()) {
@@ -155,6 +127,7 @@ final class DbArchiveUpload implements ArchiveUpload {
             throw new IOException(refused.get());
         }
         committed = true;
+        out.finish("job " + job + ": the archive upload is finished");
         storage.afterSeal();
     }
 
@@ -164,6 +137,7 @@ final class DbArchiveUpload implements ArchiveUpload {
             return;
         }
         closed = true;
+        out.finish("job " + job + ": the archive upload is finished");
         if (!committed) {
             try {
                 storage.removeArchive(archiveId, "remove the staged archive of job " + job);

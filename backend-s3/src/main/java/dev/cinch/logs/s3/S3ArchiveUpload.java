@@ -3,6 +3,7 @@ package dev.cinch.logs.s3;
 import dev.cinch.logs.JobId;
 import dev.cinch.logs.archive.ByteSource;
 import dev.cinch.logs.storage.ArchiveUpload;
+import dev.cinch.logs.storage.PartBufferStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -29,53 +30,27 @@ final class S3ArchiveUpload implements ArchiveUpload {
     private final S3Objects objects;
     private final JobId job;
     private final String key;
-    private final byte[] part;
-    private int partLength;
     private String uploadId;
     private final List<CompletedPart> parts = new ArrayList<>();
     private long size;
     private String etag;
     private boolean committed;
     private boolean closed;
-    private final OutputStream out = new OutputStream() {
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            if (etag != null) {
-                throw new IOException("archive upload " + objects.where(key) + " is already complete");
-            }
-            while (len > 0) {
-                int n = Math.min(len, part.length - partLength);
-                System.arraycopy(b, off, part, partLength, n);
-                partLength += n;
-                off += n;
-                len -= n;
-                if (partLength == part.length) {
-                    uploadPart();
-                }
-            }
-        }
-    };
+    private final PartBufferStream out;
 
     S3ArchiveUpload(S3LogStorage storage, JobId job, String key) {
         this.storage = storage;
         this.objects = storage.objects();
         this.job = job;
         this.key = key;
-        this.part = new byte[storage.config().partBytes()];
+        this.out = new PartBufferStream(storage.config().partBytes(), this::uploadPart);
     }
 
-    private void uploadPart() throws IOException {
+    private void uploadPart(byte[] bytes, int length) throws IOException {
         if (uploadId == null) {
             uploadId = objects.startMultipart(key);
         }
-        parts.add(objects.uploadPart(key, uploadId, parts.size() + 1, part, partLength));
-        size += partLength;
-        partLength = 0;
+        parts.add(objects.uploadPart(key, uploadId, parts.size() + 1, bytes, length));
     }
 
     /** Sends what is left and completes the object (once). */
@@ -83,17 +58,15 @@ final class S3ArchiveUpload implements ArchiveUpload {
         if (etag != null) {
             return;
         }
+        size = out.written();
         if (uploadId == null) {
-            etag = objects.put(key, part, partLength);
-            size = partLength;
+            etag = objects.put(key, out.buffer(), out.buffered()); // a short archive: one PUT
         } else {
-            if (partLength > 0) {
-                uploadPart();
-            }
+            out.flushPart();
             etag = objects.completeMultipart(key, uploadId, parts, size);
             uploadId = null;
         }
-        partLength = 0;
+        out.finish("archive upload " + objects.where(key) + " is already complete");
     }
 
     @Override
