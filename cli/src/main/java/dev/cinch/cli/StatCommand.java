@@ -3,7 +3,10 @@ package dev.cinch.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cinch.logs.JobId;
+import dev.cinch.logs.ElidedRange;
 import dev.cinch.logs.LogStat;
+import dev.cinch.logs.LogStatus;
+import dev.cinch.logs.LogStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,23 +28,45 @@ final class StatCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
+    @Option(names = "--no-verify", description = {"Report the status as recorded, without reading the log back:",
+            "faster on big logs, but damage is not seen."})
+    boolean noVerify;
+
     @Override
     public Integer call() throws IOException {
-        LogStat s = cli.store().stat(job);
+        LogStore store = cli.store();
+        LogStat s = store.stat(job);
+        // Only a read of every stored check can tell complete from damaged; the recorded status cannot.
+        LogStatus status = noVerify ? s.status() : LogStatus.check(store, job);
         String text;
         if (json) {
-            text = new ObjectMapper().writeValueAsString(toJson(s)) + "\n";
+            text = new ObjectMapper().writeValueAsString(toJson(s, status)) + "\n";
         } else {
-            text = String.format(Locale.ROOT,
-                    "job:         %s%nsealed:      %s%nchunks:      %d%nrawBytes:    %d%nstoredBytes: %d%nratio:       %.2fx%nchecksum:    %s%ntier:        %s%n",
-                    s.job(), s.sealed(), s.chunks(), s.rawBytes(), s.storedBytes(), s.compressionRatio(), s.checksum(), s.tier());
+            StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+                    "job:           %s%nstatus:        %s%nsealed:        %s%nchunks:        %d%nrawBytes:      %d%n"
+                            + "receivedBytes: %d%n",
+                    s.job(), status, s.sealed(), s.chunks(), s.rawBytes(), s.receivedBytes()));
+            s.elided().ifPresent(e -> b.append(String.format(Locale.ROOT,
+                    "elided:        %d bytes (%d lines) at offset %d of the received stream%n", e.length(), e.lines(), e.offset())));
+            b.append(String.format(Locale.ROOT, "storedBytes:   %d%nratio:         %.2fx%nchecksum:      %s%ntier:          %s%n",
+                    s.storedBytes(), s.compressionRatio(), s.checksum(), s.tier()));
+            text = b.toString();
         }
         cli.out.write(text.getBytes(StandardCharsets.UTF_8));
         return 0;
     }
 
+    /** The stat with its recorded status, as {@code ls --json} lists it. */
     static ObjectNode toJson(LogStat s) {
+        return toJson(s, s.status());
+    }
+
+    static ObjectNode toJson(LogStat s, LogStatus status) {
         ObjectNode n = new ObjectMapper().createObjectNode();
+        n.put("status", status.kind().wireName());
+        if (!status.detail().isEmpty()) {
+            n.put("statusDetail", status.detail());
+        }
         n.put("job", s.job().value());
         n.put("chunks", s.chunks());
         n.put("rawBytes", s.rawBytes());
@@ -50,6 +75,16 @@ final class StatCommand implements Callable<Integer> {
         n.put("checksum", s.checksum());
         n.put("tier", s.tier());
         n.put("lastTimestampMillis", s.lastTimestampMillis());
+        n.put("receivedBytes", s.receivedBytes());
+        if (s.elided().isPresent()) {
+            ElidedRange e = s.elided().get();
+            ObjectNode el = n.putObject("elided");
+            el.put("offset", e.offset());
+            el.put("length", e.length());
+            el.put("lines", e.lines());
+        } else {
+            n.putNull("elided");
+        }
         return n;
     }
 }

@@ -22,13 +22,13 @@ class ArchiveCommandTest extends TwoFsTiersCli {
         Result plan = cli(new byte[0], config, "archive", "--dry-run");
         assertThat(plan.code()).as(plan.err()).isZero();
         assertThat(plan.outText()).contains("would move done-1 ssd -> hdd (" + log.length + " bytes)").doesNotContain("running");
-        assertThat(cli(new byte[0], config, "stat", "done-1").outText()).contains("tier:        ssd");
+        assertThat(cli(new byte[0], config, "stat", "done-1").outText()).contains("tier:          ssd");
 
         Result archive = cli(new byte[0], config, "archive", "--once");
         assertThat(archive.code()).as(archive.err()).isZero();
         assertThat(archive.outText()).startsWith("moved 1 logs (");
         assertThat(archive.err()).as("plain progress off a terminal").contains("archive: 1/1 logs");
-        assertThat(cli(new byte[0], config, "stat", "done-1").outText()).contains("tier:        hdd").contains("sealed:      true");
+        assertThat(cli(new byte[0], config, "stat", "done-1").outText()).contains("tier:          hdd").contains("sealed:        true");
         assertThat(cli(new byte[0], config, "cat", "done-1").out()).isEqualTo(log);
         assertThat(cli(new byte[0], config, "cat", "running").out()).isEqualTo(log);
         assertThat(cli(new byte[0], config, "verify", "--all").code()).isZero();
@@ -49,7 +49,7 @@ class ArchiveCommandTest extends TwoFsTiersCli {
         assertThat(cli(new byte[0], config, "archive", "--dry-run").outText()).contains("0 moves");
         assertThat(cli(new byte[0], config, "archive", "--watch", "--passes", "2", "--interval", "10ms").outText())
                 .isEqualTo("moved 0 logs (0 B), 0 resumed, 0 newly recorded, 0 failed\n".repeat(2));
-        assertThat(cli(new byte[0], config, "stat", "young").outText()).contains("tier:        ssd");
+        assertThat(cli(new byte[0], config, "stat", "young").outText()).contains("tier:          ssd");
     }
 
     @Test
@@ -67,8 +67,8 @@ class ArchiveCommandTest extends TwoFsTiersCli {
         assertThat(cli(new byte[0], config, "run", "--job", "old-archived", "--", "sh", "-c", "echo archived").code()).isZero();
         assertThat(cli(new byte[0], config, "archive", "--once").outText()).startsWith("moved 1 logs");
         assertThat(cli(new byte[0], config, "run", "--job", "old-hot", "--", "sh", "-c", "echo hot").code()).isZero();
-        assertThat(cli(new byte[0], config, "stat", "old-archived").outText()).contains("tier:        hdd");
-        assertThat(cli(new byte[0], config, "stat", "old-hot").outText()).contains("tier:        ssd");
+        assertThat(cli(new byte[0], config, "stat", "old-archived").outText()).contains("tier:          hdd");
+        assertThat(cli(new byte[0], config, "stat", "old-hot").outText()).contains("tier:          ssd");
 
         // `run` registers its job; the server records how jobs end. Here both finished 40 days ago.
         try (dev.cinch.metadata.Metadata md = dev.cinch.metadata.Metadata.open(

@@ -45,6 +45,9 @@ class CinchlogTest extends InProcessCli {
         assertThat(stat.get("chunks").asLong()).isEqualTo((log.length + 999) / 1000 + 1);
         assertThat(stat.get("rawBytes").asLong()).isEqualTo(all.length);
         assertThat(stat.get("sealed").asBoolean()).isFalse();
+        assertThat(stat.get("status").asText()).isEqualTo("open");
+        assertThat(stat.get("receivedBytes").asLong()).isEqualTo(all.length);
+        assertThat(stat.get("elided").isNull()).isTrue();
         assertThat(stat.get("storedBytes").asLong()).isPositive();
 
         assertThat(run("cat", "j1", "--offset", "100", "--length", "50").out()).isEqualTo(Arrays.copyOfRange(all, 100, 150));
@@ -90,6 +93,7 @@ class CinchlogTest extends InProcessCli {
         assertThat(r.err()).contains("job r1").contains("err\n");
         JsonNode stat = new ObjectMapper().readTree(run("stat", "--json", "r1").out());
         assertThat(stat.get("sealed").asBoolean()).isTrue();
+        assertThat(stat.get("status").asText()).isEqualTo("complete");
         assertThat(run("cat", "r1").outText()).hasSize(8).contains("out\n").contains("err\n");
 
         Result generated = run("run", "--", "true");

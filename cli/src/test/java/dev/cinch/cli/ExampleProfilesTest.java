@@ -124,7 +124,7 @@ class ExampleProfilesTest extends InProcessCli {
                 if (tiered) {
                     String lastTier = moveAYearLater(p);
                     Result stat = cli(p, new byte[0], "stat", "job-1");
-                    assertThat(stat.outText()).as(name).contains("tier:        " + lastTier).contains("sealed:      true");
+                    assertThat(stat.outText()).as(name).contains("tier:          " + lastTier).contains("sealed:        true");
                     assertThat(cli(p, new byte[0], "cat", "job-1").out()).as(name).isEqualTo(log);
                 }
             }

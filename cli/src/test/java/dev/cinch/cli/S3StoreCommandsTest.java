@@ -96,7 +96,7 @@ class S3StoreCommandsTest extends AbstractMetadataCommandsTest {
                 .isEqualTo(log);
         Result ran = run("--store", "s3", "run", "--job", "r1", "--", "sh", "-c", "echo out; echo err >&2");
         assertThat(ran.code()).isZero();
-        assertThat(run("--store", "s3", "stat", "r1").out()).contains("sealed:      true");
+        assertThat(run("--store", "s3", "stat", "r1").out()).contains("sealed:        true");
         JsonNode ls = new ObjectMapper().readTree(run("--store", "s3", "ls", "--json").out());
         assertThat(ls.size()).isEqualTo(2);
         assertThat(ls.get(0).get("job").asText()).isEqualTo("j1");

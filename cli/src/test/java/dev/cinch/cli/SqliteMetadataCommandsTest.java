@@ -57,7 +57,7 @@ class SqliteMetadataCommandsTest extends AbstractMetadataCommandsTest {
         Map<String, String> down = Map.of("DATABASE_URL", "postgres://cinch@127.0.0.1:1/cinch", "CINCH_DATABASE_CONNECT_TIMEOUT", "1s");
         Result sealed = runAt(Clock.systemUTC(), "", down, "seal", "stored");
         assertThat(sealed.code()).as(sealed.err()).isZero();
-        assertThat(run("stat", "stored").out()).contains("sealed:      true");
+        assertThat(run("stat", "stored").out()).contains("sealed:        true");
         // Without a log, seal must ask the database, and an unreachable one is a failure, not an empty log.
         Result unknown = runAt(Clock.systemUTC(), "", down, "seal", "not-stored");
         assertThat(unknown.code()).isEqualTo(1);

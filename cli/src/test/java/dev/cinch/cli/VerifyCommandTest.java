@@ -75,7 +75,12 @@ class VerifyCommandTest extends InProcessCli {
         assertThat(one.outText().lines()).hasSize(2);
         assertThat(run("verify", "good").code()).isZero();
         // verify changed nothing: the damage is still there, the log still its full length
-        assertThat(run("stat", "bad-open").outText()).contains("rawBytes:    " + log.length);
+        assertThat(run("stat", "bad-open").outText()).contains("rawBytes:      " + log.length)
+                .containsPattern("status: +damaged: .*bad-open.*seq");
+        assertThat(run("stat", "--no-verify", "bad-open").outText()).contains("status:        open\n");
+        assertThat(run("stat", "good").outText()).contains("status:        open\n");
+        assertThat(run("stat", "bad-sealed").outText()).containsPattern("status: +damaged: .*archive byte");
+        assertThat(run("stat", "--no-verify", "bad-sealed").outText()).contains("status:        complete\n");
         assertThat(run("verify", "bad-open").code()).isEqualTo(1);
     }
 

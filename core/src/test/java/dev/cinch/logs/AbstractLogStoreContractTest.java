@@ -1090,6 +1090,7 @@ public abstract class AbstractLogStoreContractTest {
         assertThat(open.crc32c()).isZero();
         assertThat(open.lastTimestampMillis()).isZero();
         assertThat(open.sealed()).isFalse();
+        assertThat(open.status()).isEqualTo(LogStatus.OPEN);
         assertThat(store.readRange(empty, 0, 10)).isEmpty();
         assertThat(store.readTailLines(empty, 3)).isEmpty();
         store.seal(empty);
@@ -1104,7 +1105,11 @@ public abstract class AbstractLogStoreContractTest {
         LogStat before = store.stat(full);
         store.seal(full);
         LogStat after = store.stat(full);
+        assertThat(before.status()).isEqualTo(LogStatus.OPEN);
+        assertThat(after.status()).as("a log the job sealed itself is complete").isEqualTo(LogStatus.COMPLETE);
         for (LogStat st : List.of(before, after)) {
+            assertThat(st.receivedBytes()).as("nothing dropped: received is what is stored").isEqualTo(3);
+            assertThat(st.elided()).isEmpty();
             assertThat(st.chunks()).isEqualTo(2);
             assertThat(st.rawBytes()).isEqualTo(3);
             assertThat(st.lastTimestampMillis()).isEqualTo(5_000);
@@ -1473,6 +1478,7 @@ public abstract class AbstractLogStoreContractTest {
         assertThat(check.ok()).isFalse();
         assertThat(check.problemCount()).as("exactly the damaged chunk: %s", check.problems()).isEqualTo(1);
         assertThat(check.problems().get(0)).contains(j.value()).contains("seq 10");
+        assertThat(LogStatus.check(s, j)).isEqualTo(LogStatus.damaged(check.problems().get(0)));
         assertThat(check.chunks()).isEqualTo(20);
         assertThat(check.tier()).isEqualTo(tierOf(s, false));
     }
@@ -1560,6 +1566,11 @@ public abstract class AbstractLogStoreContractTest {
         assertThat(check.ok()).isFalse();
         assertThat(check.sealed()).isTrue();
         assertThat(check.problems()).singleElement().asString().contains(j.value()).contains("archive byte");
+        // The recorded status cannot see the damage; the status read back names where it is.
+        assertThat(s.stat(j).status()).isEqualTo(LogStatus.COMPLETE);
+        LogStatus checked = LogStatus.check(s, j);
+        assertThat(checked.kind()).isEqualTo(LogStatus.Kind.DAMAGED);
+        assertThat(checked.detail()).contains(j.value()).contains("archive byte");
     }
 
     @Test
@@ -1570,7 +1581,9 @@ public abstract class AbstractLogStoreContractTest {
         byte[] log = LogReference.concat(chunks);
         LogCheck open = store.verify(j);
         assertThat(open).isEqualTo(new LogCheck(j, tierOf(store, false), false, chunks.size(), log.length, List.of(), 0));
+        assertThat(LogStatus.check(store, j)).isEqualTo(LogStatus.OPEN);
         store.seal(j);
+        assertThat(LogStatus.check(store, j)).isEqualTo(LogStatus.COMPLETE);
         LogCheck sealed = store.verify(j);
         assertThat(sealed).isEqualTo(new LogCheck(j, tierOf(store, true), true, chunks.size(), log.length, List.of(), 0));
         JobId empty = job("verify-empty");

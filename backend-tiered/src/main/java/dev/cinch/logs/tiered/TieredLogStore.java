@@ -299,9 +299,7 @@ public final class TieredLogStore implements LogStore {
     @Override
     public LogStat stat(JobId job) {
         return read(job, t -> {
-            LogStat s = t.store().stat(job);
-            return new LogStat(s.job(), s.chunks(), s.rawBytes(), s.storedBytes(), s.sealed(), s.crc32c(), t.name(),
-                    s.lastTimestampMillis());
+            return t.store().stat(job).inTier(t.name());
         });
     }
 
