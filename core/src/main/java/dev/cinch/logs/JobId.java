@@ -11,6 +11,12 @@ import java.util.regex.Pattern;
  */
 public record JobId(String value) implements Comparable<JobId> {
     public static final int MAX_LENGTH = 128;
+
+    /**
+     * Ids starting with this are the store's own records kept beside a job's log (a size limit's tail buffer, its
+     * summary): decorators refuse them from clients and hide them from listings, and sweeps leave them alone.
+     */
+    public static final String RESERVED_PREFIX = "_cinch_";
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_-]{1," + MAX_LENGTH + "}");
 
     public JobId {
@@ -22,6 +28,11 @@ public record JobId(String value) implements Comparable<JobId> {
     /** Parses and validates a job id given by a user, a worker or a config file. */
     public static JobId of(String value) {
         return new JobId(value);
+    }
+
+    /** True for the store's own records (see {@link #RESERVED_PREFIX}), which no client may write. */
+    public boolean isReserved() {
+        return value.startsWith(RESERVED_PREFIX);
     }
 
     /** True when {@code prefix} could start a valid job id (empty is allowed): used to validate list prefixes. */
