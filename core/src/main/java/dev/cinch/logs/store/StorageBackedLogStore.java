@@ -521,7 +521,22 @@ public final class StorageBackedLogStore implements LogStore {
                 // retired meanwhile: fall through to the backend's view
             }
         }
-        return storage.openSnapshot(job);
+        Optional<OpenLogSnapshot> stored = storage.openSnapshot(job);
+        // A writer of this instance may have started between the look-up above and the backend's read, and the
+        // backend's view can include chunks that writer has written but not yet committed: a later read through the
+        // writer's committed view would then show a shorter log than this one did. Once a writer is here, its view
+        // answers, so that reads of one instance never go back.
+        Slot now = slots.get(job);
+        if (stored.isPresent() && now != null && !now.retired) {
+            try {
+                OpenLogSnapshot committed = now.appender.snapshot();
+                stored.get().close();
+                return Optional.of(committed);
+            } catch (StaleSnapshotException e) {
+                // retired meanwhile: the backend's view stands
+            }
+        }
+        return stored;
     }
 
     @Override
