@@ -1,7 +1,9 @@
 package dev.cinch.cli;
 
+import dev.cinch.logs.LogStatus;
 import dev.cinch.logs.LogStore;
 import dev.cinch.logs.tiered.Archiver;
+import dev.cinch.logs.tiered.Sweeper;
 import dev.cinch.logs.tiered.TieredLogStore;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -19,6 +21,8 @@ import java.util.concurrent.Callable;
         "(tiered.<tier>.archive-after, archive-larger-than).",
         "Each move is recorded in the database step by step (copy, verify, switch, delete the source), so a stopped",
         "run is resumed by the next one and every log stays readable from exactly one tier.",
+        "Each pass first seals the open logs of jobs whose worker went away (no chunk for tiered.sweep-idle and",
+        "no writer holding the log) and marks them 'incomplete: worker lost'.",
         "Prints what moved; exits 1 when a move failed (it was rolled back and is tried again next time)."})
 final class ArchiveCommand implements Callable<Integer> {
     @ParentCommand
@@ -59,13 +63,15 @@ final class ArchiveCommand implements Callable<Integer> {
         TieredLogStore tiered = cli.meteredStore().unwrap(TieredLogStore.class).orElseThrow(() ->
                 new Cinchlog.UsageException("archive moves logs between tiers; the log store is '" + store.name()
                         + "' (set log-store: tiered and its tiers in the config file)"));
+        // Sealed through the whole store, with its policies, as the job itself would have sealed it.
+        Sweeper sweeper = tiered.sweeper(store);
         try (Archiver archiver = tiered.archiver(Archiver.processOwner())) {
             if (dryRun) {
-                return plan(archiver);
+                return plan(sweeper, archiver);
             }
             int failed = 0;
             for (int pass = 1; ; pass++) {
-                failed = pass(archiver);
+                failed = sweep(sweeper) + pass(archiver);
                 if (!watch || (passes != null && pass >= passes)) {
                     return failed == 0 ? 0 : Cinchlog.EXIT_FAILURE;
                 }
@@ -74,9 +80,38 @@ final class ArchiveCommand implements Callable<Integer> {
         }
     }
 
-    private int plan(Archiver archiver) throws IOException {
+    /** Seals abandoned logs; returns how many could not be sealed. */
+    private int sweep(Sweeper sweeper) throws IOException {
+        Sweeper.Report report = sweeper.runOnce();
+        StringBuilder text = new StringBuilder();
+        for (Sweeper.Swept s : report.sealed()) {
+            text.append("sealed ").append(s.job()).append(" (").append(s.rawBytes()).append(" bytes, no output for ")
+                    .append(idle(s.idleMillis())).append(", no writer): incomplete, ").append(LogStatus.WORKER_LOST).append('\n');
+        }
+        for (String failure : report.failures()) {
+            text.append("failed: ").append(failure).append('\n');
+        }
+        if (!report.sealed().isEmpty() || !report.failures().isEmpty() || report.heldByWriter() > 0) {
+            text.append(String.format(Locale.ROOT, "swept %d abandoned logs, %d idle logs still held by a writer, %d failed%n",
+                    report.sealed().size(), report.heldByWriter(), report.failures().size()));
+        }
+        write(text.toString());
+        return report.failures().size();
+    }
+
+    private static String idle(long millis) {
+        Duration d = Duration.ofMillis(millis);
+        return d.toDays() >= 2 ? d.toDays() + "d" : d.toHours() >= 2 ? d.toHours() + "h"
+                : d.toMinutes() >= 2 ? d.toMinutes() + "m" : d.toSeconds() + "s";
+    }
+
+    private int plan(Sweeper sweeper, Archiver archiver) throws IOException {
         List<Archiver.Move> moves = archiver.plan();
         StringBuilder text = new StringBuilder("dry run: nothing was moved\n");
+        for (Sweeper.Swept s : sweeper.plan()) {
+            text.append("would seal ").append(s.job()).append(" as incomplete (no output for ").append(idle(s.idleMillis()))
+                    .append(") unless a writer still holds it\n");
+        }
         long bytes = 0;
         for (Archiver.Move m : moves) {
             bytes += m.rawBytes();

@@ -42,6 +42,43 @@ class ArchiveCommandTest extends TwoFsTiersCli {
     }
 
     @Test
+    void aWorkerKilledMidJobLeavesAnOpenLogThatTheNextPassSealsAsIncomplete() throws Exception {
+        Path config = config("7d");
+        Files.writeString(config, Files.readString(config) + "  sweep-idle: 1s\n");
+        Process worker = ChildJvm.java(Cinchlog.class.getName(), "--config", config.toString(), "run", "--job", "lost",
+                        "--", "sh", "-c", "echo started; exec sleep 120")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("worker.out").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (!cli(new byte[0], config, "cat", "lost").outText().equals("started\n")) {
+                assertThat(System.nanoTime()).as("the worker's first line is stored").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            Thread.sleep(1_200); // idle for longer than sweep-idle, but the worker still holds the log
+            Result alive = cli(new byte[0], config, "archive", "--once");
+            assertThat(alive.outText()).as("a live worker is never cut off").doesNotContain("sealed lost")
+                    .contains("1 idle logs still held by a writer");
+            assertThat(cli(new byte[0], config, "stat", "lost").outText()).contains("status:        open\n");
+        } finally {
+            worker.destroyForcibly(); // kill -9: the worker never seals
+            worker.waitFor();
+            worker.descendants().forEach(ProcessHandle::destroyForcibly);
+        }
+        Result dry = cli(new byte[0], config, "archive", "--dry-run");
+        assertThat(dry.outText()).contains("would seal lost as incomplete");
+        Result swept = cli(new byte[0], config, "archive", "--once");
+        assertThat(swept.code()).as(swept.err()).isZero();
+        assertThat(swept.outText()).containsPattern("sealed lost \\(8 bytes, no output for \\d+s, no writer\\): incomplete, worker lost\n")
+                .contains("swept 1 abandoned logs");
+        Result stat = cli(new byte[0], config, "stat", "lost");
+        assertThat(stat.outText()).contains("status:        incomplete: worker lost\n").contains("sealed:        true");
+        Result json = cli(new byte[0], config, "stat", "--json", "lost");
+        assertThat(json.outText()).contains("\"status\":\"incomplete\"").contains("\"statusDetail\":\"worker lost\"");
+        assertThat(cli(new byte[0], config, "cat", "lost").outText()).isEqualTo("started\n");
+        assertThat(cli(new byte[0], config, "archive", "--once").outText()).doesNotContain("sealed lost");
+    }
+
+    @Test
     void logsYoungerThanTheRuleStay() throws Exception {
         Path config = config("7d");
         assertThat(cli("x\n".getBytes(), config, "append", "young").code()).isZero();

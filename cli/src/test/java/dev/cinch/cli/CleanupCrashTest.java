@@ -60,7 +60,7 @@ class CleanupCrashTest extends TwoFsTiersCli {
             assertThat(before).isEqualTo(JOBS_PER_ROUND);
 
             Process cleanup = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", classPath(), Cinchlog.class.getName(), "--config", config.toString(),
+                    "-cp", ChildJvm.classPath(), Cinchlog.class.getName(), "--config", config.toString(),
                     "--data-dir", dir.resolve("data").toString(), "cleanup", "--retention", "30d", "--batch-size", "5")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("cleanup-" + round + ".out").toFile()).start();
             // Kill once deleting has gone down to a random number of logs left: inside a batch or between two.
@@ -177,8 +177,4 @@ class CleanupCrashTest extends TwoFsTiersCli {
         return out;
     }
 
-    private static String classPath() {
-        String cp = System.getProperty("surefire.test.class.path");
-        return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
-    }
 }

@@ -51,17 +51,13 @@ class ConcurrentWritersTest {
 
     /** {@code cinchlog append JOB} in its own JVM; its stdin stays open until the test closes it. */
     Process appendProcess(String job) throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath(),
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", ChildJvm.classPath(),
                 Cinchlog.class.getName(), "--data-dir", dir.resolve("data").toString(), "append", job, "--chunk-size", "10");
         Process p = new ProcessBuilder(cmd).start();
         children.add(p);
         return p;
     }
 
-    private static String classPath() {
-        String cp = System.getProperty("surefire.test.class.path");
-        return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
-    }
 
     @Test
     @Timeout(120)

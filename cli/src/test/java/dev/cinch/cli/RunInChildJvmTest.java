@@ -53,15 +53,11 @@ class RunInChildJvmTest {
      */
     Process startRun(String job, String script) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath(), Cinchlog.class.getName(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", ChildJvm.classPath(), Cinchlog.class.getName(),
                 "--data-dir", dir.resolve("data").toString(), "run", "--job", job, "--", "sh", "-c", script));
         return new ProcessBuilder(cmd).start();
     }
 
-    private static String classPath() {
-        String cp = System.getProperty("surefire.test.class.path");
-        return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
-    }
 
     @Test
     void ctrlCStillStoresTheLastOutputAndSealsTheLog() throws Exception {

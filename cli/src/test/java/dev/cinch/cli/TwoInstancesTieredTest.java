@@ -139,15 +139,11 @@ class TwoInstancesTieredTest {
 
     private static Process cinchlog(Map<String, String> env, Path config, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classPath(), Cinchlog.class.getName(), "--config", config.toString()));
+                "-cp", ChildJvm.classPath(), Cinchlog.class.getName(), "--config", config.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);
         return pb.start();
     }
 
-    private static String classPath() {
-        String cp = System.getProperty("surefire.test.class.path");
-        return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
-    }
 }

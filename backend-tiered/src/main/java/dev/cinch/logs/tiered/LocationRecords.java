@@ -156,7 +156,40 @@ final class LocationRecords {
     }
 
     void delete(JobId job) {
-        update("delete the location of job " + job, "DELETE FROM log_locations WHERE job_id = ?", job.value());
+        db.inTransaction("delete the location of job " + job, c -> {
+            for (String table : List.of("log_locations", "log_incomplete")) {
+                try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE job_id = ?")) {
+                    s.setString(1, job.value());
+                    s.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Marks the log incomplete (its end is not the job's end); a log already marked keeps its first reason. */
+    void markIncomplete(JobId job, String reason, long now) {
+        db.inTransaction("mark the log of job " + job + " incomplete", c -> {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO log_incomplete (job_id, reason, marked_at) "
+                    + "VALUES (?, ?, ?) ON CONFLICT (job_id) DO NOTHING")) {
+                s.setString(1, job.value());
+                s.setString(2, reason);
+                s.setLong(3, now);
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    /** Why the log is incomplete, if it was marked so. */
+    Optional<String> incompleteReason(JobId job) {
+        return db.read("look up whether the log of job " + job + " is incomplete", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT reason FROM log_incomplete WHERE job_id = ?")) {
+                s.setString(1, job.value());
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+                }
+            }
+        });
     }
 
     /** How many logs each tier holds at rest and how many moves are under way, for reports. */

@@ -48,13 +48,17 @@ import java.util.regex.Pattern;
  * @param moveAtSeal whether {@code seal} itself moves the log down through every tier whose rules already hold
  *     (e.g. {@code archive-after: 0s}), so that a sealed log is read from its archive tier at once; a move that fails
  *     there is left to the archival job, and the seal still succeeds
+ * @param sweepIdle how long an open log of the hot tier must have had no new chunk, with no writer holding it, before
+ *     the sweeper seals it as incomplete ({@link Sweeper}): a worker that crashed mid-job never seals its log
  */
-public record TieredConfig(List<TierSpec> tiers, Duration moveLease, int batchSize, boolean moveAtSeal) {
+public record TieredConfig(List<TierSpec> tiers, Duration moveLease, int batchSize, boolean moveAtSeal,
+                           Duration sweepIdle) {
     public static final String SECTION = "tiered";
     public static final String TIERS = "tiered.tiers";
     public static final String MOVE_LEASE = "tiered.move-lease";
     public static final String BATCH_SIZE = "tiered.batch-size";
     public static final String MOVE_AT_SEAL = "tiered.move-at-seal";
+    public static final String SWEEP_IDLE = "tiered.sweep-idle";
     /** Per tier: {@code tiered.<tier>.store}, {@code tiered.<tier>.archive-after}, {@code tiered.<tier>.archive-larger-than}. */
     public static final String STORE = "store";
     public static final String ARCHIVE_AFTER = "archive-after";
@@ -72,7 +76,7 @@ public record TieredConfig(List<TierSpec> tiers, Duration moveLease, int batchSi
 
     /** The keys of the section that are not a tier's. */
     static Set<String> fixedKeys() {
-        return Set.of(TIERS, MOVE_LEASE, BATCH_SIZE, MOVE_AT_SEAL);
+        return Set.of(TIERS, MOVE_LEASE, BATCH_SIZE, MOVE_AT_SEAL, SWEEP_IDLE);
     }
 
     /** Whether {@code key} has the shape of a tiered key; whether the nested store reads it is checked at open. */
@@ -152,6 +156,7 @@ public record TieredConfig(List<TierSpec> tiers, Duration moveLease, int batchSi
         return new TieredConfig(tiers,
                 config.getDuration(MOVE_LEASE, Duration.ofMinutes(2), Duration.ofSeconds(1), Duration.ofHours(24)),
                 config.getInt(BATCH_SIZE, 100, 1, 10_000),
-                config.getBoolean(MOVE_AT_SEAL, false));
+                config.getBoolean(MOVE_AT_SEAL, false),
+                config.getDuration(SWEEP_IDLE, Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofDays(36500)));
     }
 }

@@ -8,6 +8,7 @@ import dev.cinch.logs.LogFollower;
 import dev.cinch.logs.LogNotFoundException;
 import dev.cinch.logs.LogSealedException;
 import dev.cinch.logs.LogStat;
+import dev.cinch.logs.LogStatus;
 import dev.cinch.logs.LogStore;
 import dev.cinch.logs.LogStoreClosedException;
 import dev.cinch.logs.LogStoreException;
@@ -124,6 +125,15 @@ public final class TieredLogStore implements LogStore {
     public Archiver archiver(String owner) {
         checkOpen();
         return new Archiver(this, owner);
+    }
+
+    /**
+     * The sweeper of abandoned open logs ({@link Sweeper}), sealing through {@code sealThrough}: the store an
+     * embedding server writes through (with its policies), so that a swept log is sealed as its job would have sealed it.
+     */
+    public Sweeper sweeper(LogStore sealThrough) {
+        checkOpen();
+        return new Sweeper(this, sealThrough);
     }
 
     Tier hot() {
@@ -298,9 +308,12 @@ public final class TieredLogStore implements LogStore {
 
     @Override
     public LogStat stat(JobId job) {
-        return read(job, t -> {
-            return t.store().stat(job).inTier(t.name());
-        });
+        LogStat stat = read(job, t -> t.store().stat(job).inTier(t.name()));
+        if (!stat.sealed()) {
+            return stat; // a mark on an open log is a sweep under way: the log is still open
+        }
+        // One look-up by key per stat of a sealed log; not cached, as another instance's sweep may mark a log.
+        return records.incompleteReason(job).map(why -> stat.withStatus(LogStatus.incomplete(why))).orElse(stat);
     }
 
     @Override
