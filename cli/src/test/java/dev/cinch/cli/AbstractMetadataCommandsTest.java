@@ -83,7 +83,7 @@ abstract class AbstractMetadataCommandsTest {
     void migrateIsIdempotentAndDbStatusShowsTheVersion() {
         Result before = run("db", "status");
         assertThat(before.code()).isZero();
-        assertThat(before.out()).contains("dialect:  " + dialect()).contains("version:  0").contains("pending:  001, 002, 003, 004, 005, 006, 007\n");
+        assertThat(before.out()).contains("dialect:  " + dialect()).contains("version:  0").contains("pending:  001, 002, 003, 004, 005, 006, 007, 008\n");
         if (dialect().equals("sqlite")) {
             assertThat(before.out()).contains(dir.resolve("data").resolve("cinch.db").toString());
         }
@@ -91,13 +91,13 @@ abstract class AbstractMetadataCommandsTest {
 
         Result first = run("migrate");
         assertThat(first.code()).isZero();
-        assertThat(first.out()).isEqualTo("schema version 7 (applied 001, 002, 003, 004, 005, 006, 007)\n");
+        assertThat(first.out()).isEqualTo("schema version 8 (applied 001, 002, 003, 004, 005, 006, 007, 008)\n");
         Result again = run("migrate");
         assertThat(again.code()).isZero();
-        assertThat(again.out()).isEqualTo("schema version 7 (up to date, nothing applied)\n");
+        assertThat(again.out()).isEqualTo("schema version 8 (up to date, nothing applied)\n");
 
         Result after = run("db", "status");
-        assertThat(after.out()).contains("version:  7").contains("latest:   7").contains("pending:  none");
+        assertThat(after.out()).contains("version:  8").contains("latest:   8").contains("pending:  none");
         assertThat(run("db").code()).isEqualTo(2);
     }
 
@@ -109,7 +109,7 @@ abstract class AbstractMetadataCommandsTest {
         String raw = created.out().strip();
         String id = raw.substring("cinch_".length(), "cinch_tok_".length() + 16);
         // the first command on a fresh database migrated it, and said so on stderr
-        assertThat(created.err()).contains("migrated the metadata database to schema version 7")
+        assertThat(created.err()).contains("migrated the metadata database to schema version 8")
                 .contains("created token " + id).doesNotContain(raw);
 
         Result valid = pipe(raw + "\n", "token", "verify");
