@@ -19,8 +19,7 @@ import java.util.List;
  * masking matches output byte for byte, and a value need not be UTF-8.
  */
 final class JdbcJobSecrets {
-    /** Longer than any token or private key a build uses; a larger value is more likely a mistake (a whole file). */
-    static final int MAX_VALUE_BYTES = 16 * 1024;
+    static final int MAX_VALUE_BYTES = MetadataStore.MAX_JOB_SECRET_BYTES;
     /** Written at version 1, so a format v1 envelope (only read from rows at version 0) is never accepted here. */
     private static final long FIRST_VERSION = 1;
 

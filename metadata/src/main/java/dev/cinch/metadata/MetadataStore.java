@@ -26,6 +26,8 @@ import java.util.Optional;
  * Safe for concurrent use; each call takes a pooled connection.
  */
 public interface MetadataStore extends AutoCloseable {
+    /** The longest value {@link #addJobSecret} takes: more than any token or private key; a larger one is a mistake. */
+    int MAX_JOB_SECRET_BYTES = 16 * 1024;
 
     // ---- jobs
 
@@ -71,7 +73,7 @@ public interface MetadataStore extends AutoCloseable {
      * are stored too (masking skips them; the caller may warn). The value never appears in the answer, in
      * exceptions or in logs.
      *
-     * @param value 1 to 16 KiB of bytes, any bytes; the caller may wipe the array afterwards
+     * @param value 1 to {@link #MAX_JOB_SECRET_BYTES} bytes, any bytes; the caller may wipe the array afterwards
      * @throws NotFoundException if there is no such job
      * @throws InvalidInputException if the value is empty or too long (the message gives its length only)
      * @throws EncryptionException if no encryption key is configured: these values are never stored in plaintext
