@@ -285,18 +285,24 @@ abstract class AbstractMetadataCommandsTest {
             md.migrate();
             repo = md.store().createRepo(new NewRepo("github", "acme", "app", "https://x/acme/app.git", "https://x/acme/app",
                     true, Secret.of("whsec-cli-rotation"), Secret.of("forge-token-cli-rotation")));
+            md.ensureJob(JobId.of("rotated-job"), "make");
         }
+        assertThat(runAt(Clock.systemUTC(), "job-secret-cli-rotation", Map.of("CINCH_ENCRYPTION_KEY", oldKey),
+                "secret", "add", "rotated-job").code()).isZero();
         Map<String, String> rotating = Map.of("CINCH_ENCRYPTION_KEY", newKey, "CINCH_ENCRYPTION_OLD_KEYS", oldKey);
         Result r = runAt(Clock.systemUTC(), "", rotating, "keys", "rotate");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("re-encrypted:     2").contains("already current:  0").contains("newly encrypted:  0");
-        assertThat(r.out() + r.err()).doesNotContain(newKey).doesNotContain(oldKey).doesNotContain("whsec-cli-rotation");
+        assertThat(r.out()).contains("re-encrypted:     3").contains("already current:  0").contains("newly encrypted:  0");
+        assertThat(r.out() + r.err()).doesNotContain(newKey).doesNotContain(oldKey).doesNotContain("whsec-cli-rotation")
+                .doesNotContain("job-secret-cli-rotation");
         assertThat(runAt(Clock.systemUTC(), "", rotating, "keys", "rotate").out())
-                .contains("re-encrypted:     0").contains("already current:  2");
+                .contains("re-encrypted:     0").contains("already current:  3");
         try (Metadata md = metadataAt(Instant.now(), Map.of("CINCH_ENCRYPTION_KEY", newKey))) {
             Repo back = md.store().getRepo(repo.id());
             assertThat(back.webhookSecret().reveal()).isEqualTo("whsec-cli-rotation");
             assertThat(back.forgeToken().reveal()).isEqualTo("forge-token-cli-rotation");
+            assertThat(md.store().jobSecretsToMask(JobId.of("rotated-job")))
+                    .containsExactly("job-secret-cli-rotation".getBytes(StandardCharsets.UTF_8));
         }
 
         Result missing = run("keys", "rotate");
