@@ -25,12 +25,13 @@ final class SecretCommand extends CommandGroup {
     @ParentCommand
     Cinchlog cli;
 
-    @Command(name = "add", description = {"Read one value from stdin and mask it in JOB's stored log from now on.",
-            "The value is all of stdin but one trailing newline (\\n or \\r\\n); it is stored encrypted",
-            "(CINCH_ENCRYPTION_KEY must be set) and never printed. Output that run or append store",
-            "from about 2 seconds after it is added on is masked (raw, base64 and URL-encoded forms);",
-            "output stored before is not rewritten. Values shorter than 6 bytes are stored but not masked.",
-            "JOB must have a row in the metadata database. The database is migrated automatically on first use."})
+    @Command(name = "add", description = {"Read one value from stdin and mask it in JOB's stored log.",
+            "The value is all of stdin but one trailing newline (\\n or \\r\\n). It is",
+            "stored encrypted (CINCH_ENCRYPTION_KEY must be set) and never printed.",
+            "What run and append store for JOB from about 2 seconds later on is masked",
+            "(raw, base64 and URL-encoded); output stored before is not rewritten.",
+            "Values shorter than 6 bytes are stored but not masked. JOB must have a row",
+            "in the metadata database, which is migrated automatically on first use."})
     static final class Add implements Callable<Integer> {
         @ParentCommand
         SecretCommand parent;
