@@ -3,6 +3,7 @@ package dev.cinch.cli;
 import dev.cinch.logs.JobId;
 import dev.cinch.logs.LogWriter;
 import dev.cinch.logs.LogStream;
+import dev.cinch.logs.policy.JobSecrets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -14,7 +15,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "append", description = {"Append stdin to JOB's log as chunks, continuing after its last seq.",
         "JOB is registered in the metadata database first when it is not there yet; if that database cannot be",
-        "reached, append fails (exit 1) before reading stdin, so nothing is stored for a job the metadata lacks."})
+        "reached, append fails (exit 1) before reading stdin, so nothing is stored for a job the metadata lacks.",
+        "The job's secrets (added with 'secret add', and its repository's forge token) are masked before anything",
+        "is stored."})
 final class AppendCommand implements Callable<Integer> {
     @ParentCommand
     Cinchlog cli;
@@ -38,7 +41,8 @@ final class AppendCommand implements Callable<Integer> {
         // The writer role before the first byte of stdin is read: a second append to the same job (another
         // process) fails here, with nothing consumed, instead of colliding with this one at some seq later. Taking
         // it creates the log, so even empty input leaves a log (an empty one).
-        try (LogWriter session = cli.store().openWriter(job)) {
+        // Masked with the job's secrets in the metadata database, read again every few seconds while stdin lasts.
+        try (LogWriter session = cli.maskingStore(JobSecrets.NONE).openWriter(job)) {
             ChunkWriter writer = new ChunkWriter(session);
             byte[] buf = new byte[chunkSize];
             InputStream in = cli.in;

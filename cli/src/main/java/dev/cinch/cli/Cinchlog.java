@@ -5,6 +5,8 @@ import dev.cinch.logs.JobId;
 import dev.cinch.logs.LogStore;
 import dev.cinch.logs.LogStores;
 import dev.cinch.logs.metrics.MeteredLogStore;
+import dev.cinch.logs.policy.JobSecrets;
+import dev.cinch.logs.policy.MaskingLogStore;
 import dev.cinch.sql.Database;
 import dev.cinch.logs.config.CinchConfig;
 import dev.cinch.logs.config.ConfigException;
@@ -29,6 +31,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -57,8 +60,8 @@ import java.util.Optional;
         subcommands = {
             AppendCommand.class, SealCommand.class, CatCommand.class, FollowCommand.class, StatCommand.class,
             ExportCommand.class, GrepCommand.class, LsCommand.class, RunCommand.class, MigrateCommand.class, DbCommand.class,
-            TokenCommand.class, CleanupCommand.class, KeysCommand.class, VerifyCommand.class, ArchiveCommand.class,
-            DictCommand.class, MetricsCommand.class, CommandLine.HelpCommand.class
+            TokenCommand.class, SecretCommand.class, CleanupCommand.class, KeysCommand.class, VerifyCommand.class,
+            ArchiveCommand.class, DictCommand.class, MetricsCommand.class, CommandLine.HelpCommand.class
         })
 public final class Cinchlog implements AutoCloseable {
     public static final int EXIT_FAILURE = 1;
@@ -67,6 +70,12 @@ public final class Cinchlog implements AutoCloseable {
     public static final int EXIT_STORAGE_FAILED = 3;
     /** The provider name of the log store that lives in the metadata database. */
     static final String DB_STORE = "db";
+    /**
+     * How often {@code run} and {@code append} re-read a writing job's secrets from the metadata database: a value
+     * added with {@code secret add} while a job writes is masked in what is stored from this long after on. One
+     * indexed read per job per interval, and only while chunks arrive; the masking store's default.
+     */
+    static final Duration SECRETS_REFRESH = MaskingLogStore.DEFAULT_REFRESH;
 
     @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE", converter = NonEmptyPathConverter.class,
             description = "Config file (.yml/.yaml or .properties). Env vars override it; flags override both.")
@@ -211,6 +220,15 @@ public final class Cinchlog implements AutoCloseable {
 
     public LogStore store() {
         return meteredStore();
+    }
+
+    /**
+     * The store for writing job output ({@code run}, {@code append}): each chunk is masked before it is stored with
+     * the job's secrets from the metadata database ({@link MetadataJobSecrets}) and {@code extra} (values of this
+     * process, such as {@code run --secret-env}).
+     */
+    LogStore maskingStore(JobSecrets extra) {
+        return new MaskingLogStore(store(), new MetadataJobSecrets(metadata().store()).and(extra), SECRETS_REFRESH);
     }
 
     /** The configured log store with its meters in {@link #meters} (each tier's too, for the tiered store). */

@@ -6,8 +6,6 @@ import dev.cinch.logs.LogStream;
 import dev.cinch.logs.LogWriter;
 import dev.cinch.logs.policy.MaskingLogStore;
 import dev.cinch.logs.policy.RegisteredSecrets;
-import dev.cinch.metadata.MetadataStore;
-import dev.cinch.metadata.Repo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -75,8 +73,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--secret-env", paramLabel = "NAME",
             description = {"Mask the value of environment variable NAME wherever CMD prints it (also base64- or",
-                    "URL-encoded) before it is stored; repeatable. Values of at least 6 bytes are masked, and the",
-                    "job's repository forge token is masked too. Values are never printed."})
+                    "URL-encoded) before it is stored; repeatable. Values of at least 6 bytes are masked. The job's",
+                    "repository forge token and values added with 'secret add' (also while CMD runs) are masked",
+                    "too. Values are never printed."})
     List<String> secretEnv = new java.util.ArrayList<>();
 
     @Parameters(index = "0..*", arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
@@ -102,8 +101,12 @@ final class RunCommand implements Callable<Integer> {
             }
             secrets.register(id, value.getBytes(StandardCharsets.UTF_8));
         }
-        forgeToken(id).ifPresent(token -> secrets.register(id, token));
-        LogStore store = new MaskingLogStore(cli.store(), secrets);
+        // The values in the metadata database (added with 'secret add', the repo's forge token) are read when the
+        // first chunk arrives and again every few seconds, so a value added while CMD runs masks its later output.
+        LogStore store = cli.maskingStore(secrets);
+        // Read once before CMD starts too: an unreadable value (no key, a tampered row) stops run here, with nothing
+        // started, rather than at the first chunk, where it would cost the log.
+        new MetadataJobSecrets(cli.metadata().store()).secretsOf(id);
         // The writer role before CMD starts: another process writing this job's log makes run fail here, with
         // nothing started, rather than lose CMD's output to a collision later.
         LogWriter session = store.openWriter(id);
@@ -185,13 +188,6 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** The command as a shell would show it: arguments with spaces or quotes are single-quoted. */
-    /** The forge token of the job's repository, when it has one: a build must never leak it into its log. */
-    private Optional<byte[]> forgeToken(JobId id) {
-        MetadataStore md = cli.metadata().store();
-        return md.findJob(id).flatMap(j -> md.findRepo(j.repoId())).map(Repo::forgeToken)
-                .map(t -> t.reveal().getBytes(StandardCharsets.UTF_8));
-    }
-
     static String commandLine(List<String> args) {
         StringBuilder line = new StringBuilder();
         for (String arg : args) {

@@ -83,7 +83,7 @@ abstract class AbstractMetadataCommandsTest {
     void migrateIsIdempotentAndDbStatusShowsTheVersion() {
         Result before = run("db", "status");
         assertThat(before.code()).isZero();
-        assertThat(before.out()).contains("dialect:  " + dialect()).contains("version:  0").contains("pending:  001, 002, 003, 004, 005, 006, 007\n");
+        assertThat(before.out()).contains("dialect:  " + dialect()).contains("version:  0").contains("pending:  001, 002, 003, 004, 005, 006, 007, 008\n");
         if (dialect().equals("sqlite")) {
             assertThat(before.out()).contains(dir.resolve("data").resolve("cinch.db").toString());
         }
@@ -91,13 +91,13 @@ abstract class AbstractMetadataCommandsTest {
 
         Result first = run("migrate");
         assertThat(first.code()).isZero();
-        assertThat(first.out()).isEqualTo("schema version 7 (applied 001, 002, 003, 004, 005, 006, 007)\n");
+        assertThat(first.out()).isEqualTo("schema version 8 (applied 001, 002, 003, 004, 005, 006, 007, 008)\n");
         Result again = run("migrate");
         assertThat(again.code()).isZero();
-        assertThat(again.out()).isEqualTo("schema version 7 (up to date, nothing applied)\n");
+        assertThat(again.out()).isEqualTo("schema version 8 (up to date, nothing applied)\n");
 
         Result after = run("db", "status");
-        assertThat(after.out()).contains("version:  7").contains("latest:   7").contains("pending:  none");
+        assertThat(after.out()).contains("version:  8").contains("latest:   8").contains("pending:  none");
         assertThat(run("db").code()).isEqualTo(2);
     }
 
@@ -109,7 +109,7 @@ abstract class AbstractMetadataCommandsTest {
         String raw = created.out().strip();
         String id = raw.substring("cinch_".length(), "cinch_tok_".length() + 16);
         // the first command on a fresh database migrated it, and said so on stderr
-        assertThat(created.err()).contains("migrated the metadata database to schema version 7")
+        assertThat(created.err()).contains("migrated the metadata database to schema version 8")
                 .contains("created token " + id).doesNotContain(raw);
 
         Result valid = pipe(raw + "\n", "token", "verify");
@@ -285,18 +285,24 @@ abstract class AbstractMetadataCommandsTest {
             md.migrate();
             repo = md.store().createRepo(new NewRepo("github", "acme", "app", "https://x/acme/app.git", "https://x/acme/app",
                     true, Secret.of("whsec-cli-rotation"), Secret.of("forge-token-cli-rotation")));
+            md.ensureJob(JobId.of("rotated-job"), "make");
         }
+        assertThat(runAt(Clock.systemUTC(), "job-secret-cli-rotation", Map.of("CINCH_ENCRYPTION_KEY", oldKey),
+                "secret", "add", "rotated-job").code()).isZero();
         Map<String, String> rotating = Map.of("CINCH_ENCRYPTION_KEY", newKey, "CINCH_ENCRYPTION_OLD_KEYS", oldKey);
         Result r = runAt(Clock.systemUTC(), "", rotating, "keys", "rotate");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("re-encrypted:     2").contains("already current:  0").contains("newly encrypted:  0");
-        assertThat(r.out() + r.err()).doesNotContain(newKey).doesNotContain(oldKey).doesNotContain("whsec-cli-rotation");
+        assertThat(r.out()).contains("re-encrypted:     3").contains("already current:  0").contains("newly encrypted:  0");
+        assertThat(r.out() + r.err()).doesNotContain(newKey).doesNotContain(oldKey).doesNotContain("whsec-cli-rotation")
+                .doesNotContain("job-secret-cli-rotation");
         assertThat(runAt(Clock.systemUTC(), "", rotating, "keys", "rotate").out())
-                .contains("re-encrypted:     0").contains("already current:  2");
+                .contains("re-encrypted:     0").contains("already current:  3");
         try (Metadata md = metadataAt(Instant.now(), Map.of("CINCH_ENCRYPTION_KEY", newKey))) {
             Repo back = md.store().getRepo(repo.id());
             assertThat(back.webhookSecret().reveal()).isEqualTo("whsec-cli-rotation");
             assertThat(back.forgeToken().reveal()).isEqualTo("forge-token-cli-rotation");
+            assertThat(md.store().jobSecretsToMask(JobId.of("rotated-job")))
+                    .containsExactly("job-secret-cli-rotation".getBytes(StandardCharsets.UTF_8));
         }
 
         Result missing = run("keys", "rotate");
@@ -348,5 +354,127 @@ abstract class AbstractMetadataCommandsTest {
             assertThat(md.store().getJob(JobId.of("a1")).command()).isEqualTo("append");
         }
         assertThat(run("cat", "a1").out()).isEqualTo("more");
+    }
+
+    // ------------------------------------------------------------------ secret add
+
+    private static final String ADDED = "s3cr3t-added-with-secret-add";
+
+    @Test
+    void secretAddReadsOneValueFromStdinAndNeverPrintsIt() {
+        Map<String, String> key = Map.of("CINCH_ENCRYPTION_KEY", newKey());
+        Result unknown = runAt(Clock.systemUTC(), ADDED + "\n", key, "secret", "add", "no-such-job");
+        assertThat(unknown.code()).isEqualTo(1);
+        assertThat(unknown.err().lines().filter(l -> l.startsWith("cinchlog: ")).toList()).containsExactly(
+                "cinchlog: job no-such-job: no job row in the metadata database; a secret is added to a job that run, "
+                        + "append or the server registered");
+        assertThat(pipe("x", "append", "sa").code()).isZero();
+
+        Result added = runAt(Clock.systemUTC(), ADDED + "\r\n", key, "secret", "add", "sa");
+        assertThat(added.code()).as(added.err()).isZero();
+        assertThat(added.out()).isEqualTo("added a secret to job sa (" + ADDED.length() + " bytes)\n");
+        assertThat(added.out() + added.err()).doesNotContain(ADDED);
+        // Only one trailing newline goes: the rest of stdin, inner newlines and a second one included, is the value.
+        assertThat(runAt(Clock.systemUTC(), "two\nlines\n\n", key, "secret", "add", "sa").out())
+                .isEqualTo("added a secret to job sa (10 bytes)\n");
+        Result shortOne = runAt(Clock.systemUTC(), "abc\n", key, "secret", "add", "sa");
+        assertThat(shortOne.code()).isZero();
+        assertThat(shortOne.err()).contains("shorter than 6 bytes, so it is not masked").doesNotContain("abc");
+        try (Metadata md = metadataAt(Instant.now(), key)) {
+            assertThat(md.store().jobSecretsToMask(JobId.of("sa"))).extracting(b -> new String(b, StandardCharsets.UTF_8))
+                    .containsExactlyInAnyOrder(ADDED, "two\nlines\n", "abc");
+        }
+
+        for (String empty : new String[] {"", "\n", "\r\n"}) {
+            Result r = runAt(Clock.systemUTC(), empty, key, "secret", "add", "sa");
+            assertThat(r.code()).as("stdin %s", empty.replace("\r", "\\r").replace("\n", "\\n")).isEqualTo(2);
+            assertThat(r.err()).contains("stdin").contains("empty");
+        }
+        Result tooLong = runAt(Clock.systemUTC(), "x".repeat(16 * 1024 + 1), key, "secret", "add", "sa");
+        assertThat(tooLong.code()).isEqualTo(2);
+        assertThat(tooLong.err()).contains("longer than 16384 bytes").doesNotContain("xxxxxxxx");
+        Result noKey = pipe(ADDED, "secret", "add", "sa");
+        assertThat(noKey.code()).isEqualTo(2);
+        assertThat(noKey.err()).contains("encryption.key").contains("CINCH_ENCRYPTION_KEY").doesNotContain(ADDED);
+        Result missingSub = run("secret");
+        assertThat(missingSub.code()).isEqualTo(2);
+        assertThat(missingSub.err()).contains("missing subcommand: one of add");
+    }
+
+    @Test
+    void appendMasksAValueAddedWithSecretAddOnEveryReadPath() throws Exception {
+        Map<String, String> key = Map.of("CINCH_ENCRYPTION_KEY", newKey());
+        assertThat(runAt(Clock.systemUTC(), "", key, "append", "masked-append").code()).isZero();
+        assertThat(runAt(Clock.systemUTC(), ADDED + "\n", key, "secret", "add", "masked-append").code()).isZero();
+        String b64 = Base64.getEncoder().encodeToString(("user:" + ADDED).getBytes(StandardCharsets.UTF_8));
+        String output = "token " + ADDED + " in clear\nAuthorization: Basic " + b64 + "\ndone\n";
+        Result appended = runAt(Clock.systemUTC(), output, key, "append", "masked-append");
+        assertThat(appended.code()).as(appended.err()).isZero();
+        assertThat(appended.out() + appended.err()).doesNotContain(ADDED);
+
+        for (boolean sealed : new boolean[] {false, true}) {
+            if (sealed) {
+                assertThat(runAt(Clock.systemUTC(), "", key, "seal", "masked-append").code()).isZero();
+            }
+            String stored = runAt(Clock.systemUTC(), "", key, "cat", "masked-append").out();
+            assertThat(stored).as("sealed %s", sealed).hasSameSizeAs(output).doesNotContain(ADDED)
+                    .doesNotContain(b64.substring(12, 30))
+                    .startsWith("token " + "*".repeat(ADDED.length()) + " in clear\n").endsWith("done\n");
+            assertThat(runAt(Clock.systemUTC(), "", key, "cat", "--tail-lines", "4", "masked-append").out()).isEqualTo(stored);
+            assertThat(runAt(Clock.systemUTC(), "", key, "cat", "--from-seq", "0", "masked-append").out()).isEqualTo(stored);
+            assertThat(runAt(Clock.systemUTC(), "", key, "cat", "--offset", "3", "masked-append").out()).isEqualTo(stored.substring(3));
+            assertThat(runAt(Clock.systemUTC(), "", key, "grep", "-F", "masked-append", "s3cr3t").code()).isEqualTo(1);
+            assertThat(runAt(Clock.systemUTC(), "", key, "grep", "-F", "masked-append", "in clear").out())
+                    .isEqualTo("1:token " + "*".repeat(ADDED.length()) + " in clear\n");
+            if (sealed) {
+                assertThat(runAt(Clock.systemUTC(), "", key, "follow", "masked-append").out()).isEqualTo(stored);
+            }
+        }
+    }
+
+    @Test
+    void appendAndRunMaskTheForgeTokenOfTheJobsRepositoryFromTheDatabase() {
+        Map<String, String> key = Map.of("CINCH_ENCRYPTION_KEY", newKey());
+        JobId job;
+        try (Metadata md = metadataAt(Instant.now(), key)) {
+            md.migrate();
+            Repo repo = md.store().createRepo(new NewRepo("github", "acme", "masked", "https://x/acme/masked.git",
+                    "https://x/acme/masked", true, null, Secret.of("ghp_forgeTokenOfTheRepo")));
+            job = md.store().createJob(dev.cinch.metadata.NewJob.of(repo.id(), "abc", "main", "make")).id();
+        }
+        assertThat(runAt(Clock.systemUTC(), "cloning with ghp_forgeTokenOfTheRepo\n", key, "append", job.value()).code())
+                .isZero();
+        Result ran = runAt(Clock.systemUTC(), "", key, "run", "--job", job.value(), "--", "echo", "again ghp_forgeTokenOfTheRepo");
+        assertThat(ran.code()).as(ran.err()).isZero();
+        assertThat(runAt(Clock.systemUTC(), "", key, "cat", job.value()).out()).isEqualTo("cloning with "
+                + "*".repeat(23) + "\nagain " + "*".repeat(23) + "\n");
+        // Without the key the token cannot be read, so nothing is stored unmasked: run refuses before CMD starts.
+        Result noKey = run("run", "--job", job.value(), "--", "echo", "not run");
+        assertThat(noKey.code()).isEqualTo(1);
+        assertThat(noKey.out()).doesNotContain("not run");
+        assertThat(noKey.err()).contains("forge_token").doesNotContain("ghp_");
+    }
+
+    @Test
+    void aValueAddedWhileRunWritesIsMaskedInWhatIsStoredAfterTheNextRefresh() throws Exception {
+        Map<String, String> key = Map.of("CINCH_ENCRYPTION_KEY", newKey());
+        // The first line is stored before the value exists, so it stays; the second comes after more than one
+        // refresh interval, so the job's secrets are read again before it is masked.
+        long wait = Cinchlog.SECRETS_REFRESH.toMillis() * 2;
+        String script = "echo 'before " + ADDED + "'; sleep " + (wait / 1000.0) + "; echo 'after " + ADDED + "'";
+        java.util.concurrent.CompletableFuture<Result> ran = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> runAt(Clock.systemUTC(), "", key, "run", "--job", "late", "--", "sh", "-c", script));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!runAt(Clock.systemUTC(), "", key, "cat", "late").out().contains("before")) {
+            assertThat(System.nanoTime()).as("the first line was stored").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        assertThat(runAt(Clock.systemUTC(), ADDED, key, "secret", "add", "late").code()).isZero();
+        Result r = ran.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo("before " + ADDED + "\nafter " + ADDED + "\n");
+        // Known limit: output stored before the value was added is not rewritten.
+        assertThat(runAt(Clock.systemUTC(), "", key, "cat", "late").out())
+                .isEqualTo("before " + ADDED + "\nafter " + "*".repeat(ADDED.length()) + "\n");
     }
 }

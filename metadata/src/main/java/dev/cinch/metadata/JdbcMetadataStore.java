@@ -47,6 +47,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     private final JdbcTokens tokens;
     private final JdbcJobQueue queue;
     private final KeyRotation rotation;
+    private final JdbcJobSecrets jobSecrets;
     private final Clock clock;
     private final SecureRandom random;
 
@@ -73,6 +74,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         this.tokens = new JdbcTokens(this.db, cols, new TokenHasher(settings.bcryptCost(), random), settings.tokenCacheTtl(), clock, random);
         this.queue = new JdbcJobQueue(this.db, cols, jobs, settings.queue(), clock);
         this.rotation = new KeyRotation(this.db, cols, cipher, env);
+        this.jobSecrets = new JdbcJobSecrets(this.db, cols, cipher);
         this.clock = clock;
         // Jackson initialises itself on first use (tens of milliseconds in a cold process): here, not inside the
         // first write transaction.
@@ -319,6 +321,18 @@ public final class JdbcMetadataStore implements MetadataStore {
             boolean created = insertJob(c, p, now, true);
             return new EnsuredJob(jobs.load(c, id).orElseThrow(), created);
         });
+    }
+
+    // ------------------------------------------------------------------ job secrets
+
+    @Override
+    public AddedJobSecret addJobSecret(JobId job, byte[] value) {
+        return jobSecrets.add(job, randomId("s_"), value, now());
+    }
+
+    @Override
+    public List<byte[]> jobSecretsToMask(JobId job) {
+        return jobSecrets.toMask(job);
     }
 
     // ------------------------------------------------------------------ workers

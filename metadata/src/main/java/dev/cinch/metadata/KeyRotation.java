@@ -58,6 +58,8 @@ final class KeyRotation {
         walk(SecretColumns.CREDENTIALS, (c, after) -> rotateSecretRows(c, after, SecretColumns.CREDENTIALS,
                 SecretColumns.CREDENTIAL_SCOPE_COLUMNS, SecretColumns.CREDENTIAL_SECRETS, current, counts));
         walk(SecretColumns.JOBS, (c, after) -> rotateEnvRows(c, after, current, counts));
+        walk(SecretColumns.JOB_SECRETS, (c, after) -> rotateSecretRows(c, after, SecretColumns.JOB_SECRETS,
+                SecretColumns.JOB_SECRET_SCOPE_COLUMNS, SecretColumns.JOB_SECRET_VALUES, current, counts));
         return new KeyRotationReport(current, counts.reencrypted, counts.alreadyCurrent, counts.plaintextEncrypted);
     }
 
@@ -103,8 +105,7 @@ final class KeyRotation {
                     Map<String, SecretBinding> bindings = new LinkedHashMap<>();
                     Map<String, byte[]> envelopes = new LinkedHashMap<>();
                     for (String column : secrets) {
-                        SecretBinding b = table.equals(SecretColumns.REPOS) ? SecretColumns.repo(column, rs)
-                                : SecretColumns.credential(column, rs);
+                        SecretBinding b = SecretColumns.of(table, column, rs);
                         bindings.put(column, b);
                         envelopes.put(column, cols.getEnvelope(rs, column, b));
                     }
@@ -126,8 +127,9 @@ final class KeyRotation {
                 byte[] envelope = row.envelopes().get(column);
                 SecretBinding b = row.bindings().get(column);
                 set.append(column).append(" = ?, ");
+                // As bytes: a job secret need not be UTF-8, and must come back exactly as it was.
                 values.add(envelope == null ? null
-                        : cipher.encrypt(b.atVersion(next), cipher.decrypt(b, envelope, row.version() == 0)));
+                        : cipher.encrypt(b.atVersion(next), cipher.decryptBytes(b, envelope, row.version() == 0)));
             }
             try (PreparedStatement up = c.prepareStatement("UPDATE " + table + " SET " + set
                     + "secret_version = ? WHERE id = ? AND secret_version = ?")) {

@@ -26,6 +26,8 @@ import java.util.Optional;
  * Safe for concurrent use; each call takes a pooled connection.
  */
 public interface MetadataStore extends AutoCloseable {
+    /** The longest value {@link #addJobSecret} takes: more than any token or private key; a larger one is a mistake. */
+    int MAX_JOB_SECRET_BYTES = 16 * 1024;
 
     // ---- jobs
 
@@ -62,6 +64,28 @@ public interface MetadataStore extends AutoCloseable {
      * under a placeholder repository {@code local/local/cli}. Safe to race: one caller creates, the others get it.
      */
     EnsuredJob ensureJob(JobId id, String command);
+
+    // ---- job secrets
+
+    /**
+     * Registers a value to be masked in the job's log (the API's and {@code cinchlog secret add}'s way in). It is
+     * stored encrypted, bound to its row and job, and deleted with the job. Values shorter than the masking minimum
+     * are stored too (masking skips them; the caller may warn). The value never appears in the answer, in
+     * exceptions or in logs.
+     *
+     * @param value 1 to {@link #MAX_JOB_SECRET_BYTES} bytes, any bytes; the caller may wipe the array afterwards
+     * @throws NotFoundException if there is no such job
+     * @throws InvalidInputException if the value is empty or too long (the message gives its length only)
+     * @throws EncryptionException if no encryption key is configured: these values are never stored in plaintext
+     */
+    AddedJobSecret addJobSecret(JobId job, byte[] value);
+
+    /**
+     * Every value to mask in the job's log, decrypted, for masking only: the values added with
+     * {@link #addJobSecret} (by the second they were added in), then the forge token of the job's repository when it has one. Empty for an
+     * unknown job. Cheap enough to call every few seconds while a job writes (one indexed read).
+     */
+    List<byte[]> jobSecretsToMask(JobId job);
 
     // ---- workers
 
@@ -191,8 +215,8 @@ public interface MetadataStore extends AutoCloseable {
 
     /**
      * Rewrites every secret not yet in format v2 under the current key (older key, or format v1 from before secrets
-     * were bound to their rows), and encrypts {@code jobs.env_json} values stored in plaintext, in batches of
-     * transactions. Requires every key that wrote a stored value to be configured (current or old).
+     * were bound to their rows), job secrets included, and encrypts {@code jobs.env_json} values stored in plaintext,
+     * in batches of transactions. Requires every key that wrote a stored value to be configured (current or old).
      */
     KeyRotationReport rotateKeys();
 

@@ -64,6 +64,14 @@ final class SecretCipher {
 
     /** Encrypts {@code secret} for {@code binding} into a version 2 binary envelope. */
     byte[] encrypt(SecretBinding binding, Secret secret) {
+        return encrypt(binding, secret.reveal().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Encrypts raw bytes for {@code binding} (job secrets are bytes: masking matches output byte for byte, and a value
+     * need not be UTF-8).
+     */
+    byte[] encrypt(SecretBinding binding, byte[] plain) {
         SecretKey key = keys.current().orElseThrow(() -> new EncryptionException("cannot store " + binding.qualifiedColumn()
                 + " of " + binding.rowId() + ": no encryption key is configured (set CINCH_ENCRYPTION_KEY to base64 of 32 "
                 + "random bytes); secrets are never stored in plaintext"));
@@ -74,7 +82,7 @@ final class SecretCipher {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(binding.additionalData());
-            byte[] sealed = cipher.doFinal(secret.reveal().getBytes(StandardCharsets.UTF_8));
+            byte[] sealed = cipher.doFinal(plain);
             return ByteBuffer.allocate(HEADER_BYTES + sealed.length).put(VERSION).put(keyId).put(nonce).put(sealed).array();
         } catch (GeneralSecurityException e) {
             throw new EncryptionException("cannot encrypt " + binding.qualifiedColumn() + " of " + binding.rowId() + ": "
@@ -93,6 +101,11 @@ final class SecretCipher {
      * @param acceptLegacy also read version 1 (bound to table, column and row id only): key rotation does, to rewrite it
      */
     Secret decrypt(SecretBinding binding, byte[] envelope, boolean acceptLegacy) {
+        return Secret.of(new String(decryptBytes(binding, envelope, acceptLegacy), StandardCharsets.UTF_8));
+    }
+
+    /** {@link #decrypt(SecretBinding, byte[], boolean)} to the raw bytes that were encrypted. */
+    byte[] decryptBytes(SecretBinding binding, byte[] envelope, boolean acceptLegacy) {
         String where = binding.qualifiedColumn() + " of " + binding.rowId();
         int version = envelope.length == 0 ? -1 : envelope[0];
         if (envelope.length < HEADER_BYTES + TAG_BITS / 8 || (version != VERSION && version != LEGACY_VERSION)) {
@@ -113,8 +126,7 @@ final class SecretCipher {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(version == VERSION ? binding.additionalData() : binding.legacyAdditionalData());
-            byte[] plain = cipher.doFinal(envelope, HEADER_BYTES, envelope.length - HEADER_BYTES);
-            return Secret.of(new String(plain, StandardCharsets.UTF_8));
+            return cipher.doFinal(envelope, HEADER_BYTES, envelope.length - HEADER_BYTES);
         } catch (AEADBadTagException e) {
             throw new SecretAuthenticationException(binding.table(), binding.column(), binding.rowId(), "cannot decrypt "
                     + where + " with key id " + keyId + ": authentication failed — the value was altered, moved from "

@@ -14,7 +14,8 @@ import java.util.Map;
  *       {@code clone_url} (the token is sent to that forge for that repo, and used to clone from that URL);</li>
  *   <li>{@code forge_credentials.private_key}, {@code access_token}, {@code refresh_token}: {@code forge_type},
  *       {@code cred_type}, {@code app_id}, {@code owner} (whose installation or account they act for);</li>
- *   <li>{@code jobs.env_json} values: {@code repo_id}, and the variable's name.</li>
+ *   <li>{@code jobs.env_json} values: {@code repo_id}, and the variable's name;</li>
+ *   <li>{@code job_secrets.value}: {@code job_id} (the job whose log it is masked in).</li>
  * </ul>
  * and all of them to the row's id and {@code secret_version}.
  */
@@ -22,11 +23,14 @@ final class SecretColumns {
     static final String REPOS = "repos";
     static final String CREDENTIALS = "forge_credentials";
     static final String JOBS = "jobs";
+    static final String JOB_SECRETS = "job_secrets";
     static final List<String> REPO_SECRETS = List.of("webhook_secret", "forge_token");
     static final List<String> CREDENTIAL_SECRETS = List.of("private_key", "access_token", "refresh_token");
+    static final List<String> JOB_SECRET_VALUES = List.of("value");
     /** Selected with every repo or credential row whose secrets are read. */
     static final String REPO_SCOPE_COLUMNS = "id, forge_type, owner, name, clone_url, secret_version";
     static final String CREDENTIAL_SCOPE_COLUMNS = "id, forge_type, cred_type, app_id, owner, secret_version";
+    static final String JOB_SECRET_SCOPE_COLUMNS = "id, job_id, secret_version";
 
     private SecretColumns() {
     }
@@ -63,6 +67,21 @@ final class SecretColumns {
     static SecretBinding credential(String column, ResultSet rs) throws SQLException {
         return credential(column, rs.getString("id"), rs.getLong("secret_version"), rs.getString("forge_type"),
                 rs.getString("cred_type"), rs.getString("app_id"), rs.getString("owner"));
+    }
+
+    /** {@code job_secrets.value} of a row: bound to its job. */
+    static SecretBinding jobSecret(String id, long version, String jobId) {
+        return new SecretBinding(JOB_SECRETS, "value", id, version, Map.of("job_id", jobId));
+    }
+
+    /** The binding of secret {@code column} of a row of {@code table} read with that table's scope columns. */
+    static SecretBinding of(String table, String column, ResultSet rs) throws SQLException {
+        return switch (table) {
+            case REPOS -> repo(column, rs);
+            case CREDENTIALS -> credential(column, rs);
+            case JOB_SECRETS -> jobSecret(rs.getString("id"), rs.getLong("secret_version"), rs.getString("job_id"));
+            default -> throw new IllegalArgumentException("no secret columns in table " + table);
+        };
     }
 
     /** One value of {@code jobs.env_json}: bound to the job, its repo and the variable's name. */

@@ -161,12 +161,14 @@ abstract class AbstractMetadataStoreTest {
             }
             return null;
         });
-        assertThat(tables).contains("workers", "repos", "jobs", "tokens", "forge_credentials", Migrator.VERSION_TABLE);
+        assertThat(tables).contains("workers", "repos", "jobs", "tokens", "forge_credentials", "job_secrets",
+                Migrator.VERSION_TABLE);
         // Log chunks belong to the log store (backend-db owns its tables): the seed's job_logs is dropped.
         assertThat(tables).doesNotContain("job_logs");
         assertThat(indexes).contains("idx_workers_status", "idx_workers_last_seen", "idx_jobs_commit",
                 "idx_tokens_type", "idx_forge_creds", "idx_jobs_created_id", "idx_jobs_repo_created",
-                "idx_jobs_repo_branch_created", "idx_jobs_status_created", "idx_jobs_repo_pr", "idx_jobs_finished");
+                "idx_jobs_repo_branch_created", "idx_jobs_status_created", "idx_jobs_repo_pr", "idx_jobs_finished",
+                "idx_job_secrets_job");
         // Exact prefixes of other indexes (or of a UNIQUE constraint's index), dropped by migration 002.
         assertThat(indexes).doesNotContain("idx_repos_forge", "idx_jobs_repo", "idx_jobs_status", "idx_jobs_created",
                 "idx_jobs_repo_branch", "idx_job_logs_job");
@@ -283,7 +285,7 @@ abstract class AbstractMetadataStoreTest {
     private void dropAllTables() {
         sql(c -> {
             try (Statement s = c.createStatement()) {
-                for (String t : List.of("retention_batch_jobs", "retention_batches", "job_logs", "jobs", "tokens",
+                for (String t : List.of("retention_batch_jobs", "retention_batches", "job_logs", "job_secrets", "jobs", "tokens",
                         "forge_credentials", "repos", "workers", Migrator.VERSION_TABLE)) {
                     s.execute("DROP TABLE IF EXISTS " + t);
                 }
@@ -773,6 +775,8 @@ abstract class AbstractMetadataStoreTest {
                 Secret.of("token-rot")));
         ForgeCredential fc = store.createForgeCredential(new NewForgeCredential("github", ForgeCredentialType.APP, "1",
                 Secret.of("pk-rot"), Secret.of("at-rot"), Secret.of("rt-rot"), null, null));
+        Job job = store.createJob(NewJob.of(r.id(), "c", "main", "x"));
+        store.addJobSecret(job.id(), NOT_UTF8_SECRET);
         String newKey = newKey();
         {
             MetadataStore wrong = withKeys(EncryptionKeys.of(newKey, List.of()));
@@ -784,7 +788,7 @@ abstract class AbstractMetadataStoreTest {
             MetadataStore rotating = withKeys(EncryptionKeys.of(newKey, List.of(keyBase64)));
             assertThat(rotating.getRepo(r.id()).webhookSecret().reveal()).isEqualTo("whsec-rot");
             KeyRotationReport report = rotating.rotateKeys();
-            assertThat(report.valuesReencrypted()).isEqualTo(5);
+            assertThat(report.valuesReencrypted()).isEqualTo(6);
             assertThat(report.keyId()).isEqualTo(EncryptionKeys.of(newKey, List.of()).currentKeyId().orElseThrow());
             assertThat(rotating.rotateKeys().valuesReencrypted()).isZero();
         }
@@ -794,8 +798,12 @@ abstract class AbstractMetadataStoreTest {
             ForgeCredential back = onlyNew.findForgeCredential(fc.id()).orElseThrow();
             assertThat(List.of(back.privateKey().reveal(), back.accessToken().reveal(), back.refreshToken().reveal()))
                     .containsExactly("pk-rot", "at-rot", "rt-rot");
+            // A job secret comes back byte for byte (it is not UTF-8), with the repo's token after it.
+            assertThat(onlyNew.jobSecretsToMask(job.id())).containsExactly(NOT_UTF8_SECRET, "token-rot".getBytes(StandardCharsets.UTF_8));
         }
         assertThatThrownBy(() -> store.getRepo(r.id())).isInstanceOf(EncryptionException.class);
+        assertThatThrownBy(() -> store.jobSecretsToMask(job.id())).isInstanceOf(EncryptionException.class)
+                .hasMessageContaining("job_secrets.value");
     }
 
     @Test
@@ -891,6 +899,82 @@ abstract class AbstractMetadataStoreTest {
                     assertThat(e.rowId()).isEqualTo(alices.id());
                 })
                 .hasMessageNotContaining("alice-pat");
+    }
+
+    /** A job secret that is not UTF-8 (and has a NUL): it must round-trip as bytes. */
+    static final byte[] NOT_UTF8_SECRET = {'k', 'e', 'y', (byte) 0xff, 0, (byte) 0xc3, '-', '9', 'Z'};
+
+    @Test
+    void jobSecretsAreStoredEncryptedBoundToTheirJobAndListedForMaskingWithTheForgeToken() {
+        Repo r = store.createRepo(new NewRepo("github", "o", "js", "u", "h", false, null, Secret.of("forge-token-js")));
+        Job a = store.createJob(NewJob.of(r.id(), "c", "main", "x"));
+        Job b = store.createJob(NewJob.of(repo("js-other").id(), "c", "main", "x"));
+        assertThat(store.jobSecretsToMask(a.id())).containsExactly("forge-token-js".getBytes(StandardCharsets.UTF_8));
+        assertThat(store.jobSecretsToMask(b.id())).isEmpty();
+
+        byte[] first = "deploy-key-js-first".getBytes(StandardCharsets.UTF_8);
+        AddedJobSecret added = store.addJobSecret(a.id(), first);
+        assertThat(added.job()).isEqualTo(a.id());
+        assertThat(added.bytes()).isEqualTo(first.length);
+        assertThat(added.toString()).doesNotContain("deploy-key-js-first");
+        clock.advance(Duration.ofSeconds(1));
+        store.addJobSecret(a.id(), NOT_UTF8_SECRET);
+        clock.advance(Duration.ofSeconds(1));
+        store.addJobSecret(a.id(), "short".getBytes(StandardCharsets.UTF_8)); // stored; masking skips it
+        assertThat(store.jobSecretsToMask(a.id())).containsExactly(first, NOT_UTF8_SECRET,
+                "short".getBytes(StandardCharsets.UTF_8), "forge-token-js".getBytes(StandardCharsets.UTF_8));
+        assertThat(store.jobSecretsToMask(b.id())).isEmpty();
+
+        // At rest: the envelope of the current key, never the value.
+        List<byte[]> stored = sql(c -> {
+            List<byte[]> out = new ArrayList<>();
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT value FROM job_secrets")) {
+                while (rs.next()) {
+                    out.add(dialect() == Dialect.POSTGRES ? rs.getBytes(1) : rs.getString(1).getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            return out;
+        });
+        assertThat(stored).hasSize(3);
+        String keyId = EncryptionKeys.of(keyBase64, List.of()).currentKeyId().orElseThrow();
+        for (byte[] v : stored) {
+            String text = new String(v, StandardCharsets.ISO_8859_1);
+            assertThat(text).doesNotContain("deploy-key-js-first").doesNotContain("short")
+                    .doesNotContain(new String(NOT_UTF8_SECRET, StandardCharsets.ISO_8859_1));
+            if (dialect() == Dialect.POSTGRES) {
+                assertThat(v[0]).isEqualTo(SecretCipher.VERSION);
+            } else {
+                assertThat(text).startsWith("v2:" + keyId + ":");
+            }
+        }
+
+        // Moved to another job's row: refused, naming the row, never the value.
+        rawUpdate("UPDATE job_secrets SET job_id = ? WHERE id = ?", b.id().value(), added.id());
+        assertThatThrownBy(() -> store.jobSecretsToMask(b.id())).isInstanceOfSatisfying(SecretAuthenticationException.class, e -> {
+            assertThat(e.table()).isEqualTo("job_secrets");
+            assertThat(e.rowId()).isEqualTo(added.id());
+        }).hasMessageNotContaining("deploy-key-js-first");
+    }
+
+    @Test
+    void addingAJobSecretRefusesUnknownJobsBadValuesAndAMissingKeyWithoutEchoingTheValue() {
+        Job j = store.createJob(NewJob.of(repo("jsbad").id(), "c", "main", "x"));
+        byte[] value = "never-echoed-value".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> store.addJobSecret(JobId.of("no-such-job"), value))
+                .isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.id()).isEqualTo("no-such-job"))
+                .hasMessageNotContaining("never-echoed-value");
+        assertThatThrownBy(() -> store.addJobSecret(j.id(), new byte[0])).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining(j.id().value()).hasMessageContaining("empty");
+        byte[] huge = new byte[JdbcJobSecrets.MAX_VALUE_BYTES + 1];
+        java.util.Arrays.fill(huge, (byte) 'x');
+        assertThatThrownBy(() -> store.addJobSecret(j.id(), huge)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining(Integer.toString(huge.length)).hasMessageNotContaining("xxxxxx");
+        assertThatThrownBy(() -> withKeys(EncryptionKeys.none()).addJobSecret(j.id(), value))
+                .isInstanceOf(EncryptionException.class).hasMessageContaining("CINCH_ENCRYPTION_KEY")
+                .hasMessageContaining("job_secrets.value").hasMessageNotContaining("never-echoed-value");
+        assertThat(count("job_secrets")).isZero();
+        // Without a key, a job without added values is still readable (only the forge token would need the key).
+        assertThat(withKeys(EncryptionKeys.none()).jobSecretsToMask(j.id())).isEmpty();
     }
 
     @Test
@@ -1059,6 +1143,10 @@ abstract class AbstractMetadataStoreTest {
         Job stillRunning = store.createJob(NewJob.of(r.id(), "c", "main", "x"));
         store.updateJobStatus(stillRunning.id(), JobStatusUpdate.running(null));
         Job stillPending = store.createJob(NewJob.of(r.id(), "c", "main", "x"));
+        // Job secrets go with their job's row, and only with it.
+        store.addJobSecret(old.get(0), "old-job-secret".getBytes(StandardCharsets.UTF_8));
+        store.addJobSecret(cancelledOld.id(), "cancelled-job-secret".getBytes(StandardCharsets.UTF_8));
+        store.addJobSecret(stillRunning.id(), "running-job-secret".getBytes(StandardCharsets.UTF_8));
 
         clock.advance(Duration.ofDays(29));
         Job recent = store.createJob(NewJob.of(r.id(), "c", "main", "x"));
@@ -1089,6 +1177,9 @@ abstract class AbstractMetadataStoreTest {
         assertThat(store.findJob(stillRunning.id())).isPresent();
         assertThat(store.findJob(stillPending.id())).isPresent();
         assertThat(store.findJob(recent.id())).isPresent();
+        assertThat(count("job_secrets")).isEqualTo(1);
+        assertThat(store.jobSecretsToMask(old.get(0))).isEmpty();
+        assertThat(store.jobSecretsToMask(stillRunning.id())).containsExactly("running-job-secret".getBytes(StandardCharsets.UTF_8));
 
         assertThat(md.cleanup(RetentionPolicy.defaults(), new RecordingDeleter(), false).jobsMatched()).isZero();
     }
