@@ -297,6 +297,11 @@ public final class TieredLogStore implements LogStore {
     }
 
     @Override
+    public byte[] readLines(JobId job, long fromLine, int count) {
+        return read(job, t -> t.store().readLines(job, fromLine, count));
+    }
+
+    @Override
     public LogStat stat(JobId job) {
         return read(job, t -> {
             LogStat s = t.store().stat(job);
