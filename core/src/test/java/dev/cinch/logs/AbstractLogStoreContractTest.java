@@ -1059,6 +1059,11 @@ public abstract class AbstractLogStoreContractTest {
                             problems.add("chunk " + c.seq() + " differs");
                         }
                     }
+                    byte[] firstLines = store.readLines(j, 1, 3);
+                    byte[] allFirstLines = LogReference.lines(log, 1, 3);
+                    if (!Arrays.equals(firstLines, Arrays.copyOf(allFirstLines, firstLines.length))) {
+                        problems.add("the first lines are not those of a prefix (" + firstLines.length + " bytes)");
+                    }
                     byte[] tail = store.readTailLines(j, 3);
                     long after = store.stat(j).rawBytes();
                     // The log may grow between the reads: the tail must be the tail of a prefix that ends on a
