@@ -1,6 +1,7 @@
 package dev.cinch.cli;
 
 import dev.cinch.logs.JobId;
+import dev.cinch.logs.LinesBeyondEndException;
 import dev.cinch.logs.LogChunk;
 import dev.cinch.logs.LogStore;
 import picocli.CommandLine.ArgGroup;
@@ -15,7 +16,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "cat", description = {"Write JOB's log, or part of it, to stdout as raw bytes.",
-        "With no option: the whole log. --tail-lines N prints what 'tail -n N' would."})
+        "With no option: the whole log. --tail-lines N prints what 'tail -n N' would; --lines A:B what"
+                + " 'sed -n A,Bp' would."})
 final class CatCommand implements Callable<Integer> {
     private static final int PIECE = 1 << 20;
 
@@ -35,6 +37,11 @@ final class CatCommand implements Callable<Integer> {
         @Option(names = "--tail-lines", paramLabel = "N", converter = NonNegativeIntConverter.class, description = "The last N lines.")
         Integer tailLines;
 
+        @Option(names = "--lines", paramLabel = "A:B", converter = LineSpan.Converter.class,
+                description = "Lines A to B, numbered from 1, as 'sed -n A,Bp' prints them; A: to the end, A alone"
+                        + " line A. Lines end at \\n; \\r is an ordinary byte.")
+        LineSpan lines;
+
         @Option(names = "--from-seq", paramLabel = "N", converter = NonNegativeLongConverter.class, description = "Chunks from seq N on.")
         Long fromSeq;
     }
@@ -49,12 +56,47 @@ final class CatCommand implements Callable<Integer> {
         Long length;
     }
 
+    /**
+     * Prints the span one store answer at a time (each holds whole lines, at most {@link LogStore#MAX_READ_BYTES}),
+     * going on from the first line an answer did not hold. A span starting beyond the log's end prints nothing, as
+     * sed does.
+     */
+    private void printLines(LogStore store, OutputStream out, LineSpan span) throws IOException {
+        long from = span.first();
+        long remaining = span.last() - span.first() + 1; // first >= 1, so at most Long.MAX_VALUE: no overflow
+        while (remaining > 0) {
+            byte[] answer;
+            try {
+                answer = store.readLines(job, from, (int) Math.min(Integer.MAX_VALUE, remaining));
+            } catch (LinesBeyondEndException e) {
+                return;
+            }
+            if (answer.length == 0) {
+                return;
+            }
+            out.write(answer);
+            if (answer[answer.length - 1] != '\n') {
+                return; // the log's last line, which has no newline
+            }
+            long got = 0;
+            for (byte b : answer) {
+                if (b == '\n') {
+                    got++;
+                }
+            }
+            from += got;
+            remaining -= got;
+        }
+    }
+
     @Override
     public Integer call() throws IOException {
         LogStore store = cli.store();
         OutputStream out = cli.out;
         if (selection != null && selection.tailLines != null) {
             out.write(store.readTailLines(job, selection.tailLines));
+        } else if (selection != null && selection.lines != null) {
+            printLines(store, out, selection.lines);
         } else if (selection != null && selection.fromSeq != null) {
             long seq = selection.fromSeq;
             while (true) {

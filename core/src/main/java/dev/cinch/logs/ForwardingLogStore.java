@@ -59,6 +59,11 @@ public abstract class ForwardingLogStore implements LogStore {
     }
 
     @Override
+    public byte[] readLines(JobId job, long fromLine, int count) {
+        return delegate.readLines(job, fromLine, count);
+    }
+
+    @Override
     public LogStat stat(JobId job) {
         return delegate.stat(job);
     }

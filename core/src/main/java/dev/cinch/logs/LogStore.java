@@ -48,7 +48,7 @@ public interface LogStore extends AutoCloseable {
     /** Most bytes one chunk may carry. Larger output must be split by the writer. */
     int MAX_CHUNK_BYTES = 8 << 20;
 
-    /** Most bytes one {@link #readRange} or {@link #readTailLines} answer may hold. */
+    /** Most bytes one {@link #readRange}, {@link #readTailLines} or {@link #readLines} answer may hold. */
     int MAX_READ_BYTES = 64 << 20;
 
     /** Most chunks one {@link #readChunks} page may hold. */
@@ -124,6 +124,30 @@ public interface LogStore extends AutoCloseable {
      * @throws InvalidRangeException if {@code lines} is negative or the answer would exceed {@link #MAX_READ_BYTES}
      */
     byte[] readTailLines(JobId job, int lines);
+
+    /**
+     * Lines {@code fromLine .. fromLine + count - 1} of the byte view, numbered from 1: exactly what
+     * {@code sed -n 'fromLine,(fromLine+count-1)p'} prints. Lines end at {@code \n}; an unterminated last line counts
+     * as a line; {@code \r} and every other byte are ordinary (logs are bytes, not text).
+     *
+     * <p>The answer holds whole lines and at most {@link #MAX_READ_BYTES}: when the next line would pass that, it
+     * stops before it, so it may hold fewer than {@code count} lines before the log's end. The lines it holds are its
+     * {@code \n} bytes, plus one when it does not end with {@code \n} (then it ends with the log's last line); the
+     * caller continues from {@code fromLine} plus that number. An empty answer means the log has no line
+     * {@code fromLine}: {@code fromLine} is one past the last line (the end of the log, as {@link #readRange} at the
+     * log's length), or {@code count} is 0 (nothing is read then).
+     *
+     * <p>Cost: a sealed log finds the frame holding the line from the archive's per-frame line numbers and reads from
+     * there, so the answer plus at most one frame before and after it is decompressed. An open log is read from its
+     * first chunk up to the answer's end, because open logs do not record line numbers yet (see
+     * {@code docs/adr/0009-line-access.md}).
+     *
+     * @throws LogNotFoundException if no log is stored for the job
+     * @throws InvalidRangeException if {@code fromLine < 1} or {@code count < 0}, or line {@code fromLine} alone is
+     *     longer than {@link #MAX_READ_BYTES} (the message names the line and its offset)
+     * @throws LinesBeyondEndException if {@code fromLine} is more than one past the log's last line
+     */
+    byte[] readLines(JobId job, long fromLine, int count);
 
     /**
      * What the store knows about the log, without reading its bytes.

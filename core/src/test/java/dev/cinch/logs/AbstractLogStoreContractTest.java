@@ -482,6 +482,118 @@ public abstract class AbstractLogStoreContractTest {
         assertThatThrownBy(() -> store.readTailLines(j, -1)).isInstanceOf(InvalidRangeException.class).hasMessageContaining("tail-bad");
     }
 
+    // ---- line access ---------------------------------------------------------------------------------------
+
+    /** Every line range of {@code bytes}, and those just past its end, checked against the reference. */
+    private void assertEveryLineRange(JobId j, byte[] bytes, String what) {
+        long lines = countLines(bytes);
+        for (long from = 1; from <= lines + 2; from++) {
+            for (int count = 0; count <= lines + 1; count++) {
+                assertLines(j, bytes, from, count, what);
+            }
+        }
+    }
+
+    private void assertLines(JobId j, byte[] bytes, long from, int count, String what) {
+        byte[] expected = LogReference.lines(bytes, from, count);
+        String ask = String.format("%s: lines %d+%d", what, from, count);
+        if (expected == null) {
+            assertThatThrownBy(() -> store.readLines(j, from, count)).as(ask).isInstanceOf(LinesBeyondEndException.class)
+                    .hasMessageContaining(j.value()).hasMessageContaining("line " + from);
+        } else {
+            assertThat(store.readLines(j, from, count)).as(ask).isEqualTo(expected);
+        }
+    }
+
+    private static long countLines(byte[] bytes) {
+        long n = 0;
+        for (byte b : bytes) {
+            if (b == '\n') {
+                n++;
+            }
+        }
+        return n + (bytes.length > 0 && bytes[bytes.length - 1] != '\n' ? 1 : 0);
+    }
+
+    @Test
+    void linesMatchSedOnEveryShape() {
+        byte[][] logs = {
+                {}, "\n".getBytes(StandardCharsets.US_ASCII), "\n\n\n".getBytes(StandardCharsets.US_ASCII),
+                "a".getBytes(StandardCharsets.US_ASCII), "a\n".getBytes(StandardCharsets.US_ASCII),
+                "a\nb".getBytes(StandardCharsets.US_ASCII), "a\r\nb\r\nc\r\n".getBytes(StandardCharsets.US_ASCII),
+                "x\ry\rz\n\nq".getBytes(StandardCharsets.US_ASCII),
+                {'n', 0, 'u', 'l', '\n', 0, '\n', 0}, // NUL is an ordinary byte
+                {(byte) 0xC3, (byte) 0x28, '\n', (byte) 0xFF, (byte) 0xFE, '\r', '\n', (byte) 0xE2, (byte) 0x28}, // not UTF-8
+        };
+        int n = 0;
+        for (byte[] bytes : logs) {
+            JobId j = job("lines-" + n++);
+            // one byte per chunk: line ends fall on every possible chunk boundary
+            for (int i = 0; i < bytes.length; i++) {
+                store.append(j, new LogChunk(i, LogStream.STDOUT, i, new byte[] {bytes[i]}));
+            }
+            if (bytes.length == 0) {
+                store.openWriter(j).close(); // an empty open log
+            }
+            for (boolean sealed : new boolean[] {false, true}) {
+                if (sealed) {
+                    store.seal(j);
+                }
+                assertEveryLineRange(j, bytes, (sealed ? "sealed " : "open ") + Arrays.toString(bytes));
+            }
+        }
+        JobId j = job("lines-bad");
+        store.append(j, chunk(0, "x\n"));
+        assertThatThrownBy(() -> store.readLines(j, 0, 1)).isInstanceOf(InvalidRangeException.class)
+                .hasMessageContaining("lines-bad").hasMessageContaining("line 0");
+        assertThatThrownBy(() -> store.readLines(j, 1, -1)).isInstanceOf(InvalidRangeException.class)
+                .hasMessageContaining("lines-bad").hasMessageContaining("-1");
+        assertThatThrownBy(() -> store.readLines(job("lines-nobody"), 1, 1)).isInstanceOf(LogNotFoundException.class);
+    }
+
+    @Test
+    void linesOfRandomRangesEqualTheReferenceAcrossChunksAndFrames() {
+        Random rnd = new Random(17);
+        // Longer than several archive frames, with long lines and every byte value: lines cross frame boundaries.
+        byte[] bytes = LogReference.concat(List.of(
+                new LogChunk(0, LogStream.STDOUT, 0, Corpus.generated().get(0).bytes()),
+                new LogChunk(1, LogStream.STDOUT, 0, Corpus.generated().get(3).bytes()),
+                new LogChunk(2, LogStream.STDOUT, 0, Corpus.generated().get(4).bytes())));
+        bytes = Arrays.copyOf(bytes, Math.max(1 << 16, bytes.length * scalePercent() / 100));
+        JobId j = job("lines-random");
+        List<LogChunk> chunks = LogReference.chunk(bytes, rnd, 16 << 10);
+        appendAll(store, j, chunks);
+        long lines = countLines(bytes);
+        for (boolean sealed : new boolean[] {false, true}) {
+            if (sealed) {
+                store.seal(j);
+            }
+            String what = sealed ? "sealed" : "open";
+            for (int i = 0; i < scaled(60, 15); i++) {
+                long from = 1 + (long) rnd.nextInt((int) lines + 2);
+                int count = rnd.nextInt(4) == 0 ? rnd.nextInt(5) : rnd.nextInt(3_000);
+                assertLines(j, bytes, from, count, what);
+            }
+            assertLines(j, bytes, lines, 1, what + " last line");
+            assertLines(j, bytes, lines + 1, 1, what + " past the last line");
+            assertLines(j, bytes, lines + 2, 1, what + " beyond the end");
+            assertThat(store.readLines(j, 1, Integer.MAX_VALUE)).as(what + " all lines").isEqualTo(bytes);
+        }
+    }
+
+    @Test
+    void linesGrowWithAnOpenLog() {
+        JobId j = job("lines-grow");
+        store.append(j, chunk(0, "one\ntw"));
+        assertThat(store.readLines(j, 2, 5)).asString().isEqualTo("tw");
+        assertThat(store.readLines(j, 3, 5)).isEmpty();
+        store.append(j, chunk(1, "o\nthree\n"));
+        assertThat(store.readLines(j, 2, 5)).asString().isEqualTo("two\nthree\n");
+        assertThat(store.readLines(j, 4, 5)).isEmpty();
+        assertThatThrownBy(() -> store.readLines(j, 5, 1)).isInstanceOf(LinesBeyondEndException.class)
+                .hasMessageContaining("3 lines");
+    }
+
     @Test
     void searchFindsLinesInOpenAndSealedLogs() {
         JobId j = job("search");
@@ -534,6 +646,10 @@ public abstract class AbstractLogStoreContractTest {
             }
             assertThatThrownBy(() -> store.readTailLines(j, 1)).as("sealed %s", sealed)
                     .isInstanceOf(InvalidRangeException.class).hasMessageContaining("huge-line");
+            assertThatThrownBy(() -> store.readLines(j, 1, 1)).as("sealed %s", sealed)
+                    .isInstanceOf(InvalidRangeException.class).hasMessageContaining("huge-line")
+                    .hasMessageContaining("line 1 at offset 0");
+            assertThat(store.readLines(j, 2, 1)).as("one past the only line").isEmpty();
             assertThat(store.readRange(j, (long) chunks * piece.length - 10, 100)).hasSize(10);
         }
     }
@@ -546,6 +662,7 @@ public abstract class AbstractLogStoreContractTest {
         assertThatThrownBy(() -> store.readChunks(j, 0, 1)).isInstanceOf(LogNotFoundException.class);
         assertThatThrownBy(() -> store.readRange(j, 0, 1)).isInstanceOf(LogNotFoundException.class);
         assertThatThrownBy(() -> store.readTailLines(j, 1)).isInstanceOf(LogNotFoundException.class);
+        assertThatThrownBy(() -> store.readLines(j, 1, 1)).isInstanceOf(LogNotFoundException.class);
         assertThatThrownBy(() -> store.exportArchive(j, new ByteArrayOutputStream())).isInstanceOf(LogNotFoundException.class);
     }
 
@@ -611,6 +728,15 @@ public abstract class AbstractLogStoreContractTest {
                     byte[] expected = LogReference.tail(log.bytes(), lines);
                     if (expected.length <= LogStore.MAX_READ_BYTES) {
                         assertThat(store.readTailLines(j, lines)).as("%s tail -n %d", what, lines).isEqualTo(expected);
+                    }
+                }
+                long lines = countLines(log.bytes());
+                for (int i = 0; i < 10; i++) {
+                    long first = 1 + (long) rnd.nextInt((int) Math.min(Integer.MAX_VALUE - 2, lines + 1));
+                    int count = rnd.nextInt(2_000);
+                    byte[] expected = LogReference.lines(log.bytes(), first, count);
+                    if (expected.length <= LogStore.MAX_READ_BYTES) {
+                        assertThat(store.readLines(j, first, count)).as("%s lines %d+%d", what, first, count).isEqualTo(expected);
                     }
                 }
                 int from = rnd.nextInt(chunks.size());
@@ -932,6 +1058,11 @@ public abstract class AbstractLogStoreContractTest {
                         if (!c.equals(chunks.get((int) c.seq()))) {
                             problems.add("chunk " + c.seq() + " differs");
                         }
+                    }
+                    byte[] firstLines = store.readLines(j, 1, 3);
+                    byte[] allFirstLines = LogReference.lines(log, 1, 3);
+                    if (!Arrays.equals(firstLines, Arrays.copyOf(allFirstLines, firstLines.length))) {
+                        problems.add("the first lines are not those of a prefix (" + firstLines.length + " bytes)");
                     }
                     byte[] tail = store.readTailLines(j, 3);
                     long after = store.stat(j).rawBytes();

@@ -98,6 +98,11 @@ final class TierStore implements LogStore {
     }
 
     @Override
+    public byte[] readLines(JobId job, long fromLine, int count) {
+        return at(() -> store.readLines(job, fromLine, count));
+    }
+
+    @Override
     public LogStat stat(JobId job) {
         return at(() -> store.stat(job));
     }

@@ -307,6 +307,11 @@ public final class TieredLogStore implements LogStore {
     }
 
     @Override
+    public byte[] readLines(JobId job, long fromLine, int count) {
+        return read(job, t -> t.store().readLines(job, fromLine, count));
+    }
+
+    @Override
     public LogStat stat(JobId job) {
         LogStat stat = read(job, t -> t.store().stat(job).inTier(t.name()));
         if (!stat.sealed()) {

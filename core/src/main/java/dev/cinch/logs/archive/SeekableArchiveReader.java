@@ -9,6 +9,7 @@ import dev.cinch.logs.JobId;
 import dev.cinch.logs.LogChunk;
 import dev.cinch.logs.LogStoreIOException;
 import dev.cinch.logs.LogStream;
+import dev.cinch.logs.text.LineSlice;
 import dev.cinch.logs.text.TailLines;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -427,6 +428,56 @@ public final class SeekableArchiveReader {
             int f = frameContaining(end - 1);
             return new TailLines.Block(frameRawOffset[f], readFrame(f));
         });
+    }
+
+    /**
+     * Lines {@code [fromLine, fromLine + count)}, exactly as {@code sed -n} prints them ({@link LineSlice}). The frame
+     * to start from comes from the index's per-frame line numbers (the number of {@code \n} before each frame's first
+     * byte): the last frame with fewer than {@code fromLine - 1} newlines before it holds the newline that ends line
+     * {@code fromLine - 1}. Frames are then decompressed forwards, each once, until the answer is complete: the cost is
+     * the answer plus at most one frame on each side. Loads the index on first use.
+     *
+     * @throws InvalidRangeException as {@link dev.cinch.logs.LogStore#readLines} says
+     */
+    public byte[] readLines(long fromLine, int count) {
+        LineSlice.checkArguments(job, fromLine, count);
+        if (count == 0 || frameCount == 0) {
+            return LineSlice.read(job, fromLine, count, 0, () -> null);
+        }
+        int first = frameBeforeNewline(fromLine - 1);
+        long before = index().frameFirstLine()[first];
+        int[] next = {first};
+        return LineSlice.read(job, fromLine, count, before, () -> {
+            int f = next[0]++;
+            return f < frameCount ? new LineSlice.Block(frameRawOffset[f], readFrame(f)) : null;
+        });
+    }
+
+    /**
+     * The frame holding the {@code n}-th {@code \n} of the log ({@code n >= 1}), or frame 0 for {@code n == 0}: the last
+     * frame whose first line number is below {@code n} (the last frame when the log has fewer newlines).
+     */
+    private int frameBeforeNewline(long n) {
+        long[] firstLine = index().frameFirstLine();
+        int lo = 0;
+        int hi = frameCount - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (firstLine[mid] < n) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    /**
+     * The number of {@code \n} bytes before data frame {@code f}'s first byte, from the index (loaded on first use).
+     */
+    public long frameFirstLine(int f) {
+        Objects.checkIndex(f, frameCount);
+        return index().frameFirstLine()[f];
     }
 
     /**

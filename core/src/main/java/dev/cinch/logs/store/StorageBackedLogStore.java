@@ -41,6 +41,7 @@ import dev.cinch.logs.storage.OpenLogAppender;
 import dev.cinch.logs.storage.OpenLogSnapshot;
 import dev.cinch.logs.storage.StaleSnapshotException;
 import dev.cinch.logs.storage.StoredChunk;
+import dev.cinch.logs.text.LineSlice;
 import dev.cinch.logs.text.TailLines;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,6 +83,8 @@ public final class StorageBackedLogStore implements LogStore {
     private static final int ARCHIVE_READERS = 128;
     /** Raw bytes of chunks an open-log tail fetches per read as it walks backwards (at least one whole chunk). */
     private static final int TAIL_BLOCK_BYTES = 64 << 10;
+    /** Raw bytes of chunks an open-log line read fetches per read as it walks forwards (at least one whole chunk). */
+    private static final int LINES_BLOCK_BYTES = 1 << 20;
     /** Raw bytes of chunks a seal reads from the open log per batch. */
     private static final int SEAL_BATCH_BYTES = 8 << 20;
     /** Raw bytes {@link #verify} reads at once from an open log. */
@@ -788,6 +791,67 @@ public final class StorageBackedLogStore implements LogStore {
                 return TailLines.read(job, s.totals().rawBytes(), lines, new BackwardChunks(job, s));
             }
         });
+    }
+
+    @Override
+    public byte[] readLines(JobId job, long fromLine, int count) {
+        checkOpen();
+        LineSlice.checkArguments(job, fromLine, count);
+        return read(job, "read " + count + " lines from line " + fromLine, new Read<>() {
+            @Override
+            public byte[] sealed(SeekableArchiveReader r) {
+                return r.readLines(fromLine, count); // from the frame the archive's line numbers point at
+            }
+
+            @Override
+            public byte[] open(OpenLogSnapshot s) {
+                // Open logs record no line numbers (ADR 0009): the walk starts at the first chunk, so the cost is the
+                // log up to the answer's end, not the answer alone. It stops there, never reading the rest.
+                return LineSlice.read(job, fromLine, count, 0, new ForwardChunks(job, s));
+            }
+        });
+    }
+
+    /**
+     * An open log read forwards from its first chunk, one chunk at a time, each decoded only when the walk gets to it
+     * (a damaged chunk after the answer never fails the read); bodies are fetched about {@link #LINES_BLOCK_BYTES}
+     * at a time.
+     */
+    private final class ForwardChunks implements LineSlice.ForwardBlocks {
+        private final JobId job;
+        private final OpenLogSnapshot snapshot;
+        private final long chunks;
+        private final ArrayDeque<StoredChunk> fetched = new ArrayDeque<>();
+        private long nextSeq;
+
+        ForwardChunks(JobId job, OpenLogSnapshot snapshot) {
+            this.job = job;
+            this.snapshot = snapshot;
+            this.chunks = snapshot.totals().chunks();
+        }
+
+        @Override
+        public LineSlice.Block next() {
+            if (fetched.isEmpty()) {
+                if (nextSeq == chunks) {
+                    return null;
+                }
+                try {
+                    long to = batchEnd(snapshot, nextSeq, chunks, LINES_BLOCK_BYTES);
+                    List<StoredChunk> batch = snapshot.read(nextSeq, to);
+                    if (batch.size() != to - nextSeq) {
+                        throw new CorruptLogException(job, "seq " + (nextSeq + batch.size()) + ": the index lists "
+                                + (to - nextSeq) + " chunks from seq " + nextSeq + ", " + batch.size() + " were read");
+                    }
+                    fetched.addAll(batch);
+                    nextSeq = to;
+                } catch (IOException e) {
+                    throw new LogStoreIOException(job, "line read from seq " + nextSeq, e);
+                }
+            }
+            StoredChunk c = fetched.poll();
+            return new LineSlice.Block(c.entry().rawOffset(), decode(job, c));
+        }
     }
 
     /**

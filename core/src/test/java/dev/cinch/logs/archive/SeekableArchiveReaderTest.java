@@ -212,6 +212,94 @@ class SeekableArchiveReaderTest {
     }
 
     @Test
+    void eachFrameRecordsTheNewlinesBeforeItsFirstByte() {
+        List<byte[]> logs = new ArrayList<>();
+        logs.add(CiLogGenerator.generate(11, 300_000));
+        byte[] newlineAtBoundary = new byte[3 * FRAME];
+        Arrays.fill(newlineAtBoundary, (byte) 'y');
+        newlineAtBoundary[FRAME - 1] = '\n'; // the last byte of frame 0: frame 1 starts a line
+        newlineAtBoundary[FRAME] = '\n'; // the first byte of frame 1: not counted before it
+        logs.add(newlineAtBoundary);
+        for (byte[] log : logs) {
+            SeekableArchiveReader reader = TestArchives.ofLog(log, 5_000, 3, TestArchives.smallFrames()).reader();
+            assertThat(reader.frameCount()).isGreaterThan(1);
+            for (int f = 0; f < reader.frameCount(); f++) {
+                long before = referenceLineCount(Arrays.copyOf(log, (int) reader.frameRawOffset(f)));
+                assertThat(reader.frameFirstLine(f)).as("frame %d", f).isEqualTo(before);
+            }
+        }
+    }
+
+    @Test
+    void readLinesMatchesTheReferenceOnManyShapes() {
+        List<byte[]> logs = new ArrayList<>();
+        logs.add(new byte[0]);
+        logs.add("a".getBytes(StandardCharsets.US_ASCII));
+        logs.add("\n".getBytes(StandardCharsets.US_ASCII));
+        logs.add("\n\n\n".getBytes(StandardCharsets.US_ASCII));
+        logs.add("a\nb\nc".getBytes(StandardCharsets.US_ASCII));
+        logs.add("a\nb\nc\n".getBytes(StandardCharsets.US_ASCII));
+        logs.add("a\r\nb\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        logs.add(CiLogGenerator.generate(7, 400_000));
+        byte[] newlineAtBoundary = new byte[2 * FRAME];
+        Arrays.fill(newlineAtBoundary, (byte) 'y');
+        newlineAtBoundary[FRAME - 1] = '\n';
+        newlineAtBoundary[FRAME] = '\n';
+        newlineAtBoundary[2 * FRAME - 1] = '\n';
+        logs.add(newlineAtBoundary);
+        byte[] oneLongLine = new byte[3 * FRAME + 5];
+        Arrays.fill(oneLongLine, (byte) 'z');
+        logs.add(oneLongLine);
+        Random rnd = new Random(5);
+        for (byte[] log : logs) {
+            SeekableArchiveReader reader = TestArchives.ofLog(log, 9_000, 1, TestArchives.smallFrames()).reader();
+            long lines = referenceLineCount(log) + (log.length > 0 && log[log.length - 1] != '\n' ? 1 : 0);
+            List<long[]> asks = new ArrayList<>();
+            for (long from = 1; from <= Math.min(lines + 2, 8); from++) {
+                for (int count : new int[] {0, 1, 2, 3, 100}) {
+                    asks.add(new long[] {from, count});
+                }
+            }
+            for (int i = 0; i < 40; i++) {
+                asks.add(new long[] {1 + rnd.nextInt((int) lines + 2), rnd.nextInt(2_000)});
+            }
+            asks.add(new long[] {lines, Integer.MAX_VALUE});
+            asks.add(new long[] {lines + 1, 1});
+            for (long[] ask : asks) {
+                if (ask[0] < 1) {
+                    continue;
+                }
+                byte[] expected = dev.cinch.logs.testkit.LogReference.lines(log, ask[0], (int) ask[1]);
+                String what = String.format("lines %d+%d of a %d-byte log", ask[0], ask[1], log.length);
+                if (expected == null) {
+                    assertThatThrownBy(() -> reader.readLines(ask[0], (int) ask[1])).as(what)
+                            .isInstanceOf(dev.cinch.logs.LinesBeyondEndException.class).hasMessageContaining("job-1");
+                } else {
+                    assertThat(reader.readLines(ask[0], (int) ask[1])).as(what).isEqualTo(expected);
+                }
+            }
+            assertThatThrownBy(() -> reader.readLines(lines + 2, 1)).isInstanceOf(InvalidRangeException.class)
+                    .hasMessageContaining("line " + (lines + 2));
+            assertThatThrownBy(() -> reader.readLines(0, 1)).isInstanceOf(InvalidRangeException.class);
+            assertThatThrownBy(() -> reader.readLines(1, -1)).isInstanceOf(InvalidRangeException.class);
+        }
+    }
+
+    @Test
+    void readLinesReadsOnlyTheFramesItNeeds() {
+        TestArchives.Built built = ciLog(12, 40 * FRAME);
+        CountingSource source = new CountingSource(built.archive());
+        SeekableArchiveReader reader = SeekableArchiveReader.open(source, JOB);
+        reader.chunk(0); // the index, read once per reader
+        long middle = reader.lineCount() / 2;
+        int before = source.bytesRead.get();
+        byte[] lines = reader.readLines(middle, 5);
+        assertThat(lines).isEqualTo(dev.cinch.logs.testkit.LogReference.lines(built.log(), middle, 5));
+        // Five short lines in the middle live in one frame or two: far less than the archive.
+        assertThat(source.bytesRead.get() - before).isLessThan(built.archive().length / 10);
+    }
+
+    @Test
     void openIsOneReadForSmallSeekTablesAndIndexLoadIsLazy() {
         TestArchives.Built built = ciLog(10, 20 * FRAME);
         CountingSource source = new CountingSource(built.archive());
@@ -238,6 +326,8 @@ class SeekableArchiveReaderTest {
         assertThat(reader.readRange(0, 10)).isEmpty();
         assertThat(reader.readChunks(0, 10)).isEmpty();
         assertThat(reader.tailLines(3)).isEmpty();
+        assertThat(reader.readLines(1, 3)).isEmpty();
+        assertThatThrownBy(() -> reader.readLines(2, 3)).isInstanceOf(dev.cinch.logs.LinesBeyondEndException.class);
         reader.verifyAll();
     }
 

@@ -33,6 +33,37 @@ public final class LogReference {
         return Arrays.copyOfRange(log, lineStarts.get(first), log.length);
     }
 
+    /**
+     * {@code sed -n 'from,(from+count-1)p'}, written the obvious way (split into lines first) so it shares no code with
+     * the stores; {@code null} when {@code from} is more than one past the last line (and {@code count > 0}: asking
+     * for no lines reads nothing).
+     */
+    public static byte[] lines(byte[] log, long from, int count) {
+        if (count == 0) {
+            return new byte[0];
+        }
+        List<int[]> lines = new ArrayList<>(); // [start, end) including the \n
+        int start = 0;
+        for (int i = 0; i < log.length; i++) {
+            if (log[i] == '\n') {
+                lines.add(new int[] {start, i + 1});
+                start = i + 1;
+            }
+        }
+        if (start < log.length) {
+            lines.add(new int[] {start, log.length});
+        }
+        if (from > lines.size() + 1) {
+            return null;
+        }
+        if (from == lines.size() + 1) {
+            return new byte[0];
+        }
+        int first = (int) from - 1;
+        int last = (int) Math.min(lines.size(), from - 1 + count) - 1;
+        return Arrays.copyOfRange(log, lines.get(first)[0], lines.get(last)[1]);
+    }
+
     /** Cuts {@code log} into chunks of seeded random sizes between 1 and {@code maxChunk} bytes. */
     public static List<LogChunk> chunk(byte[] log, Random rnd, int maxChunk) {
         List<LogChunk> chunks = new ArrayList<>();

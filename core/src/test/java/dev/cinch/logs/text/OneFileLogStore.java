@@ -116,6 +116,11 @@ final class OneFileLogStore implements LogStore {
     }
 
     @Override
+    public byte[] readLines(JobId j, long fromLine, int count) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public LogCheck verify(JobId j) {
         throw new UnsupportedOperationException();
     }

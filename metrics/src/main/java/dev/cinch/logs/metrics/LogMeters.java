@@ -52,7 +52,7 @@ final class LogMeters {
         for (Op op : new Op[] {Op.APPEND, Op.WRITER_APPEND, Op.IMPORT}) {
             bytesIn[op.ordinal()] = bytes(MeterNames.BYTES_IN, op.tag, "Chunk bytes received");
         }
-        for (Op op : new Op[] {Op.CHUNKS, Op.RANGE, Op.TAIL, Op.EXPORT}) {
+        for (Op op : new Op[] {Op.CHUNKS, Op.RANGE, Op.TAIL, Op.LINES, Op.EXPORT}) {
             bytesOut[op.ordinal()] = bytes(MeterNames.BYTES_OUT, op.tag, "Bytes answered");
         }
         followBytes = bytes(MeterNames.BYTES_OUT, Op.FOLLOW.tag, "Bytes answered");

@@ -221,6 +221,19 @@ public final class MeteredLogStore implements LogStore {
     }
 
     @Override
+    public byte[] readLines(JobId job, long fromLine, int count) {
+        long start = meters.start();
+        byte[] bytes;
+        try {
+            bytes = delegate.readLines(job, fromLine, count);
+        } catch (RuntimeException e) {
+            throw meters.failed(Op.LINES, e);
+        }
+        meters.succeeded(Op.LINES, start, 0, bytes.length);
+        return bytes;
+    }
+
+    @Override
     public LogStat stat(JobId job) {
         long start = meters.start();
         LogStat stat;

@@ -10,6 +10,7 @@ enum Op {
     CHUNKS(MeterNames.READ, "chunks"),
     RANGE(MeterNames.READ, "range"),
     TAIL(MeterNames.READ, "tail"),
+    LINES(MeterNames.READ, "lines"),
     STAT(MeterNames.READ, "stat"),
     EXISTS(MeterNames.READ, "exists"),
     LIST(MeterNames.READ, "list"),

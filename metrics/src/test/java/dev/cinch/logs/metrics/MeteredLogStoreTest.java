@@ -64,6 +64,7 @@ class MeteredLogStoreTest {
 
             assertThat(store.readRange(job, 0, 100)).hasSize(9);
             assertThat(store.readTailLines(job, 1)).isEqualTo("ccc\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(store.readLines(job, 2, 5)).isEqualTo("bb\nccc\n".getBytes(StandardCharsets.UTF_8));
             assertThat(store.readChunks(job, 1, 10)).hasSize(2);
             assertThat(store.stat(job).rawBytes()).isEqualTo(9);
             assertThat(store.exists(job)).isTrue();
@@ -74,6 +75,8 @@ class MeteredLogStoreTest {
             assertThat(timer(MeterNames.READ, "range").count()).isEqualTo(1);
             assertThat(counter(MeterNames.BYTES_OUT, "range")).isEqualTo(9);
             assertThat(counter(MeterNames.BYTES_OUT, "tail")).isEqualTo(4);
+            assertThat(timer(MeterNames.READ, "lines").count()).isEqualTo(1);
+            assertThat(counter(MeterNames.BYTES_OUT, "lines")).isEqualTo(7);
             assertThat(counter(MeterNames.BYTES_OUT, "chunks")).isEqualTo(7);
             assertThat(timer(MeterNames.READ, "stat").count()).isEqualTo(1);
             assertThat(timer(MeterNames.READ, "exists").count()).isEqualTo(1);
