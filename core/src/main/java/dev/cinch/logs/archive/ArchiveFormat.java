@@ -14,6 +14,8 @@ final class ArchiveFormat {
     static final int ZSTD_FRAME_MAGIC = 0xFD2FB528;
     /** Skippable frame holding our chunk index (0x184D2A50 | 0xC); zstd decoders skip it. */
     static final int INDEX_FRAME_MAGIC = 0x184D2A5C;
+    /** Skippable frame holding the per-frame trigram filters (0x184D2A50 | 0xB), from index version 3. */
+    static final int FILTER_FRAME_MAGIC = 0x184D2A5B;
     /** Skippable frame holding the seek table, fixed by the seekable format. */
     static final int SEEK_TABLE_MAGIC = 0x184D2A5E;
     /** Last four bytes of every seekable archive. */
@@ -31,13 +33,16 @@ final class ArchiveFormat {
     static final byte[] INDEX_MAGIC = "CINCHIDX".getBytes(StandardCharsets.US_ASCII);
     /**
      * Version 2 added the last chunk's timestamp to the trailer, so {@code stat} of a sealed log needs no index.
-     * Readers accept versions 1 and 2; writers write 2.
+     * Version 3 added the filter frame ({@link FrameFilters}) between the data frames and the index frame, and its
+     * length to the trailer. Readers accept versions 1 to 3; writers write 3.
      */
-    static final int INDEX_VERSION = 2;
+    static final int INDEX_VERSION = 3;
+    static final int INDEX_VERSION_2 = 2;
     static final int INDEX_VERSION_1 = 1;
     static final int INDEX_FLAG_BODY_COMPRESSED = 0x01;
     /** Trailer length of the current version. */
-    static final int INDEX_TRAILER_BYTES = 60;
+    static final int INDEX_TRAILER_BYTES = 64;
+    static final int INDEX_TRAILER_BYTES_V2 = 60;
     static final int INDEX_TRAILER_BYTES_V1 = 52;
     /**
      * The last 8 bytes of every trailer, whatever its version: u8 version, u8 flags, u16 trailer length, u32 CRC32C
@@ -62,6 +67,8 @@ final class ArchiveFormat {
     static final int TR_BODY_CRC = 40;
     /** Version 2 only: i64 timestamp of the last chunk (0 for an empty log). */
     static final int TR_LAST_TIMESTAMP = 44;
+    /** Version 3 only: u32 length of the filter frame before the index frame (header included; 0 for none). */
+    static final int TR_FILTER_FRAME_LENGTH = 52;
     // Offsets of the common end, relative to the end of the trailer.
     static final int TR_END_VERSION = -8;
     static final int TR_END_FLAGS = -7;

@@ -60,6 +60,10 @@ public final class SeekableArchiveReader {
     private final IndexTrailer trailer;
     private final long indexFrameOffset;
     private final int indexFrameLength;
+    /** Where the filter frame starts (the end of the data frames) and its length; 0 in archives before version 3. */
+    private final long filterFrameOffset;
+    private final int filterFrameLength;
+    private volatile FrameFilters.Filters filters;
     private final Object indexLock = new Object();
     /** The index frame when the open read already covered it; dropped once the index is parsed. Guarded by indexLock. */
     private byte[] prefetchedIndexFrame;
@@ -67,7 +71,8 @@ public final class SeekableArchiveReader {
 
     /** The fixed-size end of the index payload, readable without the index body. */
     private record IndexTrailer(int frameCount, long chunkCount, long rawSize, long lineCount, int logCrc,
-            int bodyRawLength, int bodyStoredLength, int bodyCrc, int flags, long lastTimestampMillis) {
+            int bodyRawLength, int bodyStoredLength, int bodyCrc, int flags, long lastTimestampMillis,
+            long filterFrameLength) {
     }
 
     /** The parsed chunk index: parallel arrays, 33 bytes of heap per chunk. */
@@ -78,6 +83,8 @@ public final class SeekableArchiveReader {
     private SeekableArchiveReader(ByteSource source, JobId job, FrameCache frameCache, long archiveSize,
             long[] frameArchiveOffset, long[] frameRawOffset, IndexTrailer trailer, long indexFrameOffset,
             int indexFrameLength, byte[] prefetchedIndexFrame) {
+        this.filterFrameOffset = frameArchiveOffset[frameArchiveOffset.length - 1];
+        this.filterFrameLength = (int) trailer.filterFrameLength();
         this.source = source;
         this.job = job;
         this.frameCache = frameCache;
@@ -179,17 +186,18 @@ public final class SeekableArchiveReader {
             rawOffsets[i + 1] = rawOffsets[i] + rawSize;
         }
         long dataEnd = archiveOffsets[n];
-        long indexLength = seekTableStart - dataEnd;
-        if (indexLength < MIN_INDEX_FRAME_BYTES || indexLength > Integer.MAX_VALUE - 16) {
+        long afterData = seekTableStart - dataEnd;
+        if (afterData < MIN_INDEX_FRAME_BYTES || afterData > Integer.MAX_VALUE - 16) {
             throw corrupt(job, seekTableStart, "data frames listed in the seek table end at " + dataEnd
-                    + ", leaving " + indexLength + " bytes for the index frame before the seek table");
+                    + ", leaving " + afterData + " bytes for the index frame before the seek table");
         }
 
-        // The trailer's last 8 bytes say how long it is (52 in version 1, 60 in version 2).
+        // The trailer's last 8 bytes say how long it is (52 in version 1, 60 in version 2, 64 in version 3).
         int trailerLength = u16(tail, (int) (seekTableStart - tailStart) + TR_END_TRAILER_LENGTH);
-        if (trailerLength != INDEX_TRAILER_BYTES && trailerLength != INDEX_TRAILER_BYTES_V1) {
+        if (trailerLength != INDEX_TRAILER_BYTES && trailerLength != INDEX_TRAILER_BYTES_V2
+                && trailerLength != INDEX_TRAILER_BYTES_V1) {
             throw corrupt(job, seekTableStart + TR_END_TRAILER_LENGTH, "index trailer length " + trailerLength
-                    + ", expected " + INDEX_TRAILER_BYTES_V1 + " or " + INDEX_TRAILER_BYTES);
+                    + ", expected " + INDEX_TRAILER_BYTES_V1 + ", " + INDEX_TRAILER_BYTES_V2 + " or " + INDEX_TRAILER_BYTES);
         }
         long trailerStart = seekTableStart - trailerLength;
         IndexTrailer trailer = parseTrailer(job, tail, (int) (trailerStart - tailStart), trailerLength, trailerStart);
@@ -203,18 +211,21 @@ public final class SeekableArchiveReader {
         }
         long expectedIndexLength = SKIPPABLE_HEADER_BYTES + INDEX_MAGIC.length
                 + Integer.toUnsignedLong(trailer.bodyStoredLength()) + trailerLength;
-        if (expectedIndexLength != indexLength) {
-            throw corrupt(job, dataEnd, "index frame is " + indexLength + " bytes, its trailer implies "
-                    + expectedIndexLength);
+        if (expectedIndexLength + trailer.filterFrameLength() != afterData) {
+            throw corrupt(job, dataEnd, (trailer.filterFrameLength() == 0 ? "index frame is " + afterData
+                    : "filter and index frames are " + afterData) + " bytes, its trailer implies "
+                    + (expectedIndexLength + trailer.filterFrameLength()));
         }
+        long indexFrameOffset = dataEnd + trailer.filterFrameLength();
+        int indexLength = (int) expectedIndexLength;
 
         byte[] prefetched = null;
-        if (dataEnd >= tailStart) {
-            int from = (int) (dataEnd - tailStart);
-            prefetched = Arrays.copyOfRange(tail, from, from + (int) indexLength);
+        if (indexFrameOffset >= tailStart) {
+            int from = (int) (indexFrameOffset - tailStart);
+            prefetched = Arrays.copyOfRange(tail, from, from + indexLength);
         }
-        return new SeekableArchiveReader(source, job, frameCache, size, archiveOffsets, rawOffsets, trailer, dataEnd,
-                (int) indexLength, prefetched);
+        return new SeekableArchiveReader(source, job, frameCache, size, archiveOffsets, rawOffsets, trailer,
+                indexFrameOffset, indexLength, prefetched);
     }
 
     private static IndexTrailer parseTrailer(JobId job, byte[] b, int at, int length, long archiveOffset) {
@@ -226,10 +237,11 @@ public final class SeekableArchiveReader {
         }
         int version = b[end + TR_END_VERSION] & 0xFF;
         int expectedLength = version == INDEX_VERSION ? INDEX_TRAILER_BYTES
+                : version == INDEX_VERSION_2 ? INDEX_TRAILER_BYTES_V2
                 : version == INDEX_VERSION_1 ? INDEX_TRAILER_BYTES_V1 : -1;
         if (expectedLength < 0) {
             throw corrupt(job, archiveOffset + length + TR_END_VERSION, "index version " + version
-                    + " is not supported (expected " + INDEX_VERSION_1 + " or " + INDEX_VERSION + ")");
+                    + " is not supported (expected " + INDEX_VERSION_1 + " to " + INDEX_VERSION + ")");
         }
         if (expectedLength != length) {
             throw corrupt(job, archiveOffset + length + TR_END_TRAILER_LENGTH, "index trailer length " + length
@@ -241,6 +253,13 @@ public final class SeekableArchiveReader {
         }
         // Version 1 did not record the last timestamp: it is read from the chunk index when asked for.
         long lastTimestamp = version >= 2 ? i64(b, at + TR_LAST_TIMESTAMP) : -1;
+        // Before version 3 there were no filters: a search reads every frame.
+        long filterFrameLength = version >= 3 ? u32(b, at + TR_FILTER_FRAME_LENGTH) : 0;
+        if (version >= 3 && (filterFrameLength < SKIPPABLE_HEADER_BYTES + FrameFilters.HEADER_BYTES + 4
+                || filterFrameLength > Integer.MAX_VALUE - 16)) {
+            throw corrupt(job, archiveOffset + TR_FILTER_FRAME_LENGTH, "index trailer filter frame length "
+                    + filterFrameLength + " is impossible");
+        }
         long chunkCount = i64(b, at + TR_CHUNK_COUNT);
         long rawSize = i64(b, at + TR_RAW_SIZE);
         long lineCount = i64(b, at + TR_LINE_COUNT);
@@ -263,7 +282,34 @@ public final class SeekableArchiveReader {
                     + " is impossible for " + chunkCount + " chunks");
         }
         return new IndexTrailer((int) frames, chunkCount, rawSize, lineCount, i32(b, at + TR_LOG_CRC), (int) bodyRaw,
-                (int) bodyStored, i32(b, at + TR_BODY_CRC), flags, lastTimestamp);
+                (int) bodyStored, i32(b, at + TR_BODY_CRC), flags, lastTimestamp, filterFrameLength);
+    }
+
+    /**
+     * The data frames that may hold {@code literal} (see {@link FrameFilters}: never one left out that does), or
+     * empty when the archive cannot tell: written before filters existed (index version 1 or 2), or a literal shorter
+     * than three bytes or longer than a frame. Reads the filter frame once per reader (about 4% of the archive).
+     */
+    public java.util.Optional<java.util.BitSet> framesThatMayContain(byte[] literal) {
+        if (filterFrameLength == 0) {
+            return java.util.Optional.empty();
+        }
+        FrameFilters.Filters loaded = filters;
+        if (loaded == null) {
+            loaded = FrameFilters.Filters.parse(job, read(source, job, filterFrameOffset, filterFrameLength),
+                    filterFrameOffset, frameCount);
+            filters = loaded;
+        }
+        long smallest = Long.MAX_VALUE;
+        for (int f = 0; f < frameCount; f++) {
+            smallest = Math.min(smallest, frameRawOffset[f + 1] - frameRawOffset[f]);
+        }
+        return java.util.Optional.ofNullable(loaded.framesThatMayContain(literal, (int) Math.min(smallest, Integer.MAX_VALUE)));
+    }
+
+    /** The bytes the filter frame takes in the archive (0 before index version 3). */
+    public long filterFrameBytes() {
+        return filterFrameLength;
     }
 
     /** Length of the log's byte view. From the seek table; no I/O. */
@@ -535,9 +581,14 @@ public final class SeekableArchiveReader {
             throw corrupt(job, indexFrameOffset, "whole-log CRC32C " + hex((int) whole.getValue())
                     + " differs from the index's " + hex(crc32c()));
         }
-        // The index frame was checked when it was parsed, and the seek table and trailer at open.
-        long rest = archiveSize - indexFrameOffset;
-        write(out, read(source, job, indexFrameOffset, (int) rest), 0, (int) rest, indexFrameOffset);
+        // The filter frame is checked here (its CRC and structure), the index frame when it was parsed, and the seek
+        // table and trailer at open.
+        long rest = archiveSize - filterFrameOffset;
+        byte[] end = read(source, job, filterFrameOffset, (int) rest);
+        if (filterFrameLength > 0) {
+            FrameFilters.Filters.parse(job, Arrays.copyOf(end, filterFrameLength), filterFrameOffset, frameCount);
+        }
+        write(out, end, 0, (int) rest, filterFrameOffset);
     }
 
     private void write(OutputStream out, byte[] b, int off, int len, long archiveOffset) {

@@ -13,12 +13,14 @@ import java.util.zip.CRC32C;
 /**
  * Writes a sealed log as one archive in the zstd seekable format (layout: {@code docs/adr/0001-archive-format.md}):
  * independent zstd data frames of {@link ArchiveOptions#frameRawBytes()} raw bytes each (content checksum on, no
- * dictionary), then a skippable frame holding the chunk index, then the seek table. {@code zstd -dc} of the result
+ * dictionary), then a skippable frame of per-frame trigram filters ({@link FrameFilters}), then a skippable frame
+ * holding the chunk index, then the seek table. {@code zstd -dc} of the result
  * prints exactly the log's byte view.
  *
  * <p>Streaming: chunks go in with {@link #addChunk} in seq order (the seq is implicit: 0, 1, 2, ...); each frame
  * is compressed and written as soon as it is full. Memory is one frame of raw bytes, one compression buffer and the
- * index (25 bytes per chunk, 16 per frame), never the whole log. Nothing is readable as an archive until
+ * index (25 bytes per chunk, 16 per frame), the filters ({@value FrameFilters#BUDGET_PERCENT}% of the compressed
+ * size at most) and a 2 MiB table for counting a frame's trigrams, never the whole log. Nothing is readable as an archive until
  * {@link #finish()} has returned.
  *
  * <p>Not thread-safe: one writer per archive, used by one thread. {@link #close()} frees the native compressor; it
@@ -35,6 +37,7 @@ public final class SeekableArchiveWriter implements AutoCloseable {
     private final LittleEndianBuffer frameFirstLines = new LittleEndianBuffer(256);
     private final LittleEndianBuffer chunkEntries = new LittleEndianBuffer(4096);
     private final CRC32C logCrc = new CRC32C();
+    private final FrameFilters.Builder filters = new FrameFilters.Builder();
 
     private int frameFill;
     private long linesBeforeFrame;
@@ -112,7 +115,9 @@ public final class SeekableArchiveWriter implements AutoCloseable {
             if (frameFill > 0) {
                 writeFrame();
             }
-            writeIndexFrame();
+            byte[] filterFrame = filters.frameBytes();
+            write(filterFrame, 0, filterFrame.length);
+            writeIndexFrame(filterFrame.length);
             writeSeekTable();
             out.flush();
         } catch (IOException | RuntimeException e) {
@@ -152,6 +157,7 @@ public final class SeekableArchiveWriter implements AutoCloseable {
         }
         int size = compressor.compressByteArray(compressed, 0, compressed.length, frame, 0, frameFill);
         write(compressed, 0, size);
+        filters.addFrame(frame, frameFill, size);
         seekEntries.putI32(size).putI32(frameFill);
         frameFirstLines.putI64(linesBeforeFrame);
         linesBeforeFrame = lineCount;
@@ -159,7 +165,7 @@ public final class SeekableArchiveWriter implements AutoCloseable {
         frameFill = 0;
     }
 
-    private void writeIndexFrame() throws IOException {
+    private void writeIndexFrame(int filterFrameLength) throws IOException {
         int bodyRawLength = frameFirstLines.size() + chunkEntries.size();
         byte[] body = new byte[bodyRawLength];
         System.arraycopy(frameFirstLines.array(), 0, body, 0, frameFirstLines.size());
@@ -189,6 +195,7 @@ public final class SeekableArchiveWriter implements AutoCloseable {
         putI32(trailer, TR_BODY_STORED_LENGTH, storedLength);
         putI32(trailer, TR_BODY_CRC, crcOf(stored, 0, storedLength));
         putI64(trailer, TR_LAST_TIMESTAMP, lastTimestampMillis);
+        putI32(trailer, TR_FILTER_FRAME_LENGTH, filterFrameLength);
         int end = INDEX_TRAILER_BYTES;
         trailer[end + TR_END_VERSION] = (byte) INDEX_VERSION;
         trailer[end + TR_END_FLAGS] = (byte) flags;

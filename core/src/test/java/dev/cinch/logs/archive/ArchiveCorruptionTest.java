@@ -41,7 +41,7 @@ class ArchiveCorruptionTest {
         int at = 0;
         while (true) {
             long length = Zstd.findFrameCompressedSize(archive, at, archive.length - at);
-            if ((archive[at + 3] & 0xFF) == 0x18) { // first skippable frame: the index
+            if ((archive[at] & 0xFF) == 0x5C && (archive[at + 3] & 0xFF) == 0x18) { // the index's skippable frame
                 return at;
             }
             at += (int) length;
@@ -77,10 +77,27 @@ class ArchiveCorruptionTest {
     }
 
     @Test
+    void flippedByteInTheFilterFrameFailsVerificationAndFilteringButNotReads() {
+        TestArchives.Built built = sample();
+        int filterAt = indexFrameStart(built.archive()); // the filter frame ends where the index frame starts
+        SeekableArchiveReader intact = open(built.archive());
+        int start = filterAt - (int) intact.filterFrameBytes();
+        for (int at : new int[] {start + 3, start + 12, start + 30, filterAt - 5, filterAt - 1}) {
+            byte[] damaged = flipped(built.archive(), at);
+            SeekableArchiveReader reader = open(damaged);
+            assertThatThrownBy(reader::verifyAll).as("byte %d", at).isInstanceOf(CorruptLogException.class)
+                    .hasMessageContaining("damaged-job").hasMessageContaining("archive byte ");
+            assertThatThrownBy(() -> reader.framesThatMayContain("ERROR".getBytes())).as("byte %d", at)
+                    .isInstanceOf(CorruptLogException.class);
+            assertThat(reader.readRange(0, 100)).isEqualTo(Arrays.copyOf(built.log(), 100));
+        }
+    }
+
+    @Test
     void flippedByteInTheIndexTrailerFailsOpen() {
         TestArchives.Built built = sample();
-        int trailer = seekTableStart(built.archive(), built.summary().frameCount()) - 52;
-        for (int i = 0; i < 52; i++) {
+        int trailer = seekTableStart(built.archive(), built.summary().frameCount()) - 64;
+        for (int i = 0; i < 64; i++) {
             byte[] damaged = flipped(built.archive(), trailer + i);
             assertThatThrownBy(() -> open(damaged)).as("trailer byte %d", i).isInstanceOf(CorruptLogException.class);
         }

@@ -67,13 +67,32 @@ class ArchiveLayoutTest {
     }
 
     @Test
-    void indexFrameSitsBetweenDataAndSeekTableWithTheDocumentedLayout() {
+    void filterAndIndexFramesSitBetweenDataAndSeekTableWithTheDocumentedLayout() {
         TestArchives.Built built = tinyLog();
         byte[] archive = built.archive();
         ByteBuffer b = ByteBuffer.wrap(archive).order(ByteOrder.LITTLE_ENDIAN);
         long frame0 = Zstd.findFrameCompressedSize(archive, 0, archive.length);
         long frame1 = Zstd.findFrameCompressedSize(archive, (int) frame0, archive.length - (int) frame0);
-        int indexAt = (int) (frame0 + frame1);
+        int filterAt = (int) (frame0 + frame1);
+        assertThat(Arrays.copyOfRange(archive, filterAt, filterAt + 4)).containsExactly(0x5B, 0x2A, 0x4D, 0x18);
+        int filterLength = 8 + b.getInt(filterAt + 4);
+        assertThat(new String(archive, filterAt + 8, 8, StandardCharsets.US_ASCII)).isEqualTo("CINCHFLT");
+        assertThat(Arrays.copyOfRange(archive, filterAt + 16, filterAt + 20)).as("version, gram, normalisation, reserved")
+                .containsExactly(1, 3, 1, 0);
+        assertThat(b.getInt(filterAt + 20)).as("frames").isEqualTo(2);
+        int bits = 0;
+        for (int f = 0; f < 2; f++) {
+            int bytes = b.getInt(filterAt + 24 + 5 * f);
+            assertThat(bytes % 8).isZero();
+            assertThat(archive[filterAt + 24 + 5 * f + 4]).as("hashes of frame %d", f).isBetween((byte) 1, (byte) 6);
+            bits += bytes;
+        }
+        assertThat(24 + 2 * 5 + bits + 4).as("filter frame length").isEqualTo(filterLength);
+        CRC32C filterCrc = new CRC32C();
+        filterCrc.update(archive, filterAt + 8, filterLength - 12);
+        assertThat(b.getInt(filterAt + filterLength - 4)).as("filter crc32c").isEqualTo((int) filterCrc.getValue());
+
+        int indexAt = filterAt + filterLength;
         int seekTableLength = 8 + 2 * 8 + 9;
         int indexLength = archive.length - seekTableLength - indexAt;
 
@@ -81,7 +100,7 @@ class ArchiveLayoutTest {
         assertThat(b.getInt(indexAt + 4)).isEqualTo(indexLength - 8); // Frame_Size covers the payload only
         assertThat(new String(archive, indexAt + 8, 8, StandardCharsets.US_ASCII)).isEqualTo("CINCHIDX");
 
-        int trailer = archive.length - seekTableLength - 60;
+        int trailer = archive.length - seekTableLength - 64;
         assertThat(b.getInt(trailer)).as("frameCount").isEqualTo(2);
         assertThat(b.getLong(trailer + 4)).as("chunkCount").isEqualTo(5);
         assertThat(b.getLong(trailer + 12)).as("rawSize").isEqualTo(FRAME + 15);
@@ -92,18 +111,19 @@ class ArchiveLayoutTest {
         int bodyRaw = b.getInt(trailer + 32);
         int bodyStored = b.getInt(trailer + 36);
         assertThat(bodyRaw).as("body raw length").isEqualTo(2 * 8 + 5 * 25);
-        assertThat(8 + 8 + bodyStored + 60).as("index frame length").isEqualTo(indexLength);
+        assertThat(8 + 8 + bodyStored + 64).as("index frame length").isEqualTo(indexLength);
         CRC32C bodyCrc = new CRC32C();
         bodyCrc.update(archive, indexAt + 16, bodyStored);
         assertThat(b.getInt(trailer + 40)).as("body crc32c").isEqualTo((int) bodyCrc.getValue());
         assertThat(b.getLong(trailer + 44)).as("last timestamp").isEqualTo(built.chunks().get(4).timestampMillis());
-        assertThat(archive[trailer + 52]).as("version").isEqualTo((byte) 2);
-        int flags = archive[trailer + 53];
+        assertThat(b.getInt(trailer + 52)).as("filter frame length").isEqualTo(filterLength);
+        assertThat(archive[trailer + 56]).as("version").isEqualTo((byte) 3);
+        int flags = archive[trailer + 57];
         assertThat(flags & ~1).as("unknown flags").isZero();
-        assertThat(b.getShort(trailer + 54)).as("trailer length").isEqualTo((short) 60);
+        assertThat(b.getShort(trailer + 58)).as("trailer length").isEqualTo((short) 64);
         CRC32C trailerCrc = new CRC32C();
-        trailerCrc.update(archive, trailer, 56);
-        assertThat(b.getInt(trailer + 56)).as("trailer crc32c").isEqualTo((int) trailerCrc.getValue());
+        trailerCrc.update(archive, trailer, 60);
+        assertThat(b.getInt(trailer + 60)).as("trailer crc32c").isEqualTo((int) trailerCrc.getValue());
 
         // Decode the body by hand and check the per-frame and per-chunk entries.
         byte[] stored = Arrays.copyOfRange(archive, indexAt + 16, indexAt + 16 + bodyStored);
@@ -137,11 +157,12 @@ class ArchiveLayoutTest {
     }
 
     @Test
-    void emptyLogIsIndexFrameAndSeekTableOnly() {
+    void emptyLogIsFilterFrameIndexFrameAndSeekTableOnly() {
         TestArchives.Built built = TestArchives.build(List.of(), ArchiveOptions.defaults());
         byte[] archive = built.archive();
-        assertThat(Arrays.copyOfRange(archive, 0, 4)).containsExactly(0x5C, 0x2A, 0x4D, 0x18);
-        assertThat(archive.length).isEqualTo(8 + 8 + 60 + 8 + 9);
+        assertThat(Arrays.copyOfRange(archive, 0, 4)).containsExactly(0x5B, 0x2A, 0x4D, 0x18);
+        assertThat(Arrays.copyOfRange(archive, 28, 32)).containsExactly(0x5C, 0x2A, 0x4D, 0x18);
+        assertThat(archive.length).isEqualTo(28 + 8 + 8 + 64 + 8 + 9);
         byte[] seekTable = Arrays.copyOfRange(archive, archive.length - 17, archive.length);
         assertThat(seekTable).containsExactly(0x5E, 0x2A, 0x4D, 0x18, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0xB1, 0xEA, 0x92, 0x8F);
         assertThat(built.summary().frameCount()).isZero();
@@ -149,35 +170,57 @@ class ArchiveLayoutTest {
     }
 
     /**
-     * Archives written before the last timestamp moved into the trailer (index version 1, 52-byte trailer) are still
-     * read: rebuilt here byte by byte from a version 2 archive, as the ADR's version 1 layout describes them.
+     * Archives written by earlier versions are still read: rebuilt here byte by byte from a version 3 archive, as the
+     * ADR describes them: version 2 (60-byte trailer with the last timestamp, no filter frame) and version 1 (52-byte
+     * trailer). They have no filters, so a search reads every frame of them.
      */
     @Test
-    void versionOneArchivesAreStillRead() {
+    void versionOneAndTwoArchivesAreStillRead() {
         TestArchives.Built built = tinyLog();
-        byte[] v2 = built.archive();
-        int seekTableLength = 8 + 2 * 8 + 9;
-        int trailer = v2.length - seekTableLength - 60;
-        byte[] v1 = new byte[v2.length - 8];
-        System.arraycopy(v2, 0, v1, 0, trailer + 44);                              // everything up to the body CRC
-        System.arraycopy(v2, trailer + 60, v1, trailer + 52, seekTableLength);      // the seek table, unchanged
-        ByteBuffer b = ByteBuffer.wrap(v1).order(ByteOrder.LITTLE_ENDIAN);
-        v1[trailer + 44] = 1;                                                      // version
-        v1[trailer + 45] = v2[trailer + 53];                                       // flags
-        b.putShort(trailer + 46, (short) 52);                                      // trailer length
-        CRC32C crc = new CRC32C();
-        crc.update(v1, trailer, 48);
-        b.putInt(trailer + 48, (int) crc.getValue());
-        long frame0 = Zstd.findFrameCompressedSize(v1, 0, v1.length);
-        long frame1 = Zstd.findFrameCompressedSize(v1, (int) frame0, v1.length - (int) frame0);
-        int indexAt = (int) (frame0 + frame1);
-        b.putInt(indexAt + 4, b.getInt(indexAt + 4) - 8);                        // index Frame_Size
+        for (int version : new int[] {1, 2}) {
+            byte[] old = olderVersion(built.archive(), 2, version);
+            SeekableArchiveReader reader = SeekableArchiveReader.open(new ArrayByteSource(old), dev.cinch.logs.JobId.of("v" + version));
+            reader.verifyAll();
+            assertThat(reader.chunkCount()).isEqualTo(5);
+            assertThat(reader.lastTimestampMillis()).isEqualTo(built.chunks().get(4).timestampMillis());
+            assertThat(reader.readRange(0, (int) reader.rawSize())).isEqualTo(built.log());
+            assertThat(reader.readChunks(0, 10)).isEqualTo(built.chunks());
+            assertThat(reader.filterFrameBytes()).isZero();
+            assertThat(reader.framesThatMayContain("line".getBytes(StandardCharsets.US_ASCII))).isEmpty();
+            java.io.ByteArrayOutputStream copy = new java.io.ByteArrayOutputStream();
+            reader.copyVerified(copy);
+            assertThat(copy.toByteArray()).as("exported as stored").isEqualTo(old);
+        }
+    }
 
-        SeekableArchiveReader reader = SeekableArchiveReader.open(new ArrayByteSource(v1), dev.cinch.logs.JobId.of("v1"));
-        reader.verifyAll();
-        assertThat(reader.chunkCount()).isEqualTo(5);
-        assertThat(reader.lastTimestampMillis()).isEqualTo(built.chunks().get(4).timestampMillis());
-        assertThat(reader.readRange(0, (int) reader.rawSize())).isEqualTo(built.log());
-        assertThat(reader.readChunks(0, 10)).isEqualTo(built.chunks());
+    private static byte[] olderVersion(byte[] v3, int frames, int version) {
+        ByteBuffer b = ByteBuffer.wrap(v3).order(ByteOrder.LITTLE_ENDIAN);
+        int seekTableLength = 8 + frames * 8 + 9;
+        int trailer = v3.length - seekTableLength - 64;
+        int filterAt = 0;
+        for (int i = 0; i < frames; i++) {
+            filterAt += b.getInt(v3.length - seekTableLength + 8 + 8 * i);
+        }
+        int filterLength = 8 + b.getInt(filterAt + 4);
+        int fields = version == 2 ? 52 : 44;
+        int trailerLength = fields + 8;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(v3, 0, filterAt);                                                 // data frames
+        int indexAt = filterAt + filterLength;
+        byte[] head = Arrays.copyOfRange(v3, indexAt, trailer);                     // index header, magic, body
+        ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).putInt(4, b.getInt(indexAt + 4) - (64 - trailerLength));
+        out.writeBytes(head);
+        byte[] t = new byte[trailerLength];
+        System.arraycopy(v3, trailer, t, 0, fields);
+        ByteBuffer tb = ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN);
+        t[fields] = (byte) version;
+        t[fields + 1] = v3[trailer + 57];                                           // flags
+        tb.putShort(fields + 2, (short) trailerLength);
+        CRC32C crc = new CRC32C();
+        crc.update(t, 0, fields + 4);
+        tb.putInt(fields + 4, (int) crc.getValue());
+        out.writeBytes(t);
+        out.write(v3, v3.length - seekTableLength, seekTableLength);                // the seek table, unchanged
+        return out.toByteArray();
     }
 }
