@@ -64,6 +64,11 @@ public abstract class ForwardingLogStore implements LogStore {
     }
 
     @Override
+    public java.util.List<LogRange> rangesThatMayContain(JobId job, byte[] literal) {
+        return delegate.rangesThatMayContain(job, literal);
+    }
+
+    @Override
     public LogStat stat(JobId job) {
         return delegate.stat(job);
     }

@@ -227,6 +227,20 @@ public interface LogStore extends AutoCloseable {
     }
 
     /**
+     * The parts of the log that may hold {@code literal} (its bytes, matched exactly or with ASCII letters in either
+     * case), in log order: an occurrence is never outside them, except that one may start up to two bytes before a
+     * range (a reader that wants whole occurrences looks at those bytes when the range begins with the literal's end).
+     * A sealed log answers from the trigram filters its archive keeps per frame, so a search reads only the frames
+     * that may match; an open log, an archive without filters, or a literal shorter than three bytes answers the whole
+     * log. Costs the filters' size once per archive reader, no log bytes.
+     *
+     * @throws LogNotFoundException if no log is stored for the job
+     */
+    default java.util.List<LogRange> rangesThatMayContain(JobId job, byte[] literal) {
+        return java.util.List.of(new LogRange(0, stat(job).rawBytes(), 0));
+    }
+
+    /**
      * How this store writes the archives of the logs it seals, when it writes them itself: the frame size and zstd
      * level a composite store compares to decide whether a log moving into this store is re-encoded on the way.
      */

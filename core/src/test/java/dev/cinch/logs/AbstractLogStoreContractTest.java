@@ -631,6 +631,106 @@ public abstract class AbstractLogStoreContractTest {
         assertThatThrownBy(() -> store.search(job("search-nobody"), "x", options)).isInstanceOf(LogNotFoundException.class);
     }
 
+    private static byte asciiLower(byte b) {
+        return b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b;
+    }
+
+    /** What {@code grep -n [-i] -F -C context literal} finds, computed on the bytes: the reference for filtered searches. */
+    private static List<SearchMatch> grepReference(byte[] log, byte[] literal, boolean ignoreCase, int context) {
+        List<long[]> lines = new ArrayList<>(); // start, end (exclusive of \n)
+        int start = 0;
+        for (int i = 0; i < log.length; i++) {
+            if (log[i] == '\n') {
+                lines.add(new long[] {start, i});
+                start = i + 1;
+            }
+        }
+        if (start < log.length) {
+            lines.add(new long[] {start, log.length});
+        }
+        boolean[] hit = new boolean[lines.size()];
+        for (int n = 0; n < lines.size(); n++) {
+            int from = (int) lines.get(n)[0];
+            int to = (int) lines.get(n)[1];
+            for (int i = from; i + literal.length <= to && !hit[n]; i++) {
+                boolean eq = true;
+                for (int k = 0; k < literal.length && eq; k++) {
+                    byte a = log[i + k];
+                    byte b = literal[k];
+                    eq = a == b || (ignoreCase && asciiLower(a) == asciiLower(b));
+                }
+                hit[n] = eq;
+            }
+        }
+        List<SearchMatch> out = new ArrayList<>();
+        long last = 0;
+        for (int n = 0; n < lines.size(); n++) {
+            boolean shown = false;
+            for (int d = -context; d <= context && !shown; d++) {
+                shown = n + d >= 0 && n + d < lines.size() && hit[n + d];
+            }
+            if (shown) {
+                long number = n + 1;
+                out.add(new SearchMatch(number, lines.get(n)[0], Arrays.copyOfRange(log, (int) lines.get(n)[0],
+                        (int) lines.get(n)[1]), hit[n], last > 0 && number != last + 1));
+                last = number;
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aSealedLogIsSearchedOnlyWhereItsFiltersSayALiteralMayBeAndFindsAllAFullScanFinds() {
+        JobId j = job("filtered-search");
+        byte[] log = Corpus.generated().get(2).bytes();
+        log = Arrays.copyOf(log, Math.min(log.length, Math.max(1 << 20, log.length * scalePercent() / 100)));
+        List<LogChunk> chunks = LogReference.chunk(log, new Random(31), 4096);
+        appendAll(store, j, chunks);
+        byte[] missing = "zq-no-such-thing-xw".getBytes(StandardCharsets.US_ASCII);
+        assertThat(store.rangesThatMayContain(j, missing)).as("an open log keeps no filters")
+                .containsExactly(new LogRange(0, log.length, 0));
+        store.seal(j);
+        List<LogRange> none = store.rangesThatMayContain(j, missing);
+        long candidateBytes = none.stream().mapToLong(LogRange::length).sum();
+        assertThat(candidateBytes).as("a string the log lacks leaves out most of it: %s", none).isLessThan(log.length / 5);
+        assertThat(store.search(j, new String(missing, StandardCharsets.US_ASCII), SearchOptions.defaults()).toList()).isEmpty();
+        assertThat(store.rangesThatMayContain(j, "ok".getBytes(StandardCharsets.US_ASCII))).as("too short to filter")
+                .containsExactly(new LogRange(0, log.length, 0));
+
+        Random random = new Random(32);
+        for (int n = 0; n < 60; n++) {
+            int length = 3 + random.nextInt(25);
+            int at = random.nextInt(log.length - length);
+            byte[] literal = Arrays.copyOfRange(log, at, at + length);
+            boolean newline = false;
+            for (byte b : literal) {
+                newline |= b == '\n';
+            }
+            if (newline) {
+                continue;
+            }
+            boolean ignoreCase = random.nextBoolean();
+            if (ignoreCase) {
+                for (int i = 0; i < literal.length; i++) {
+                    if (random.nextInt(3) == 0 && Character.isLetter(literal[i])) {
+                        literal[i] ^= 0x20;
+                    }
+                }
+            }
+            int context = random.nextInt(3);
+            String pattern = new String(literal, StandardCharsets.ISO_8859_1);
+            if (!pattern.chars().allMatch(c -> c >= 0x20 && c < 0x7F)) {
+                continue; // the pattern is text; the log's other bytes are covered by the open-log searches
+            }
+            SearchOptions options = SearchOptions.defaults().withFixedStrings(true).withIgnoreCase(ignoreCase)
+                    .withContext(context);
+            List<SearchMatch> found = store.search(j, pattern, options).toList();
+            assertThat(found).as("-F%s -C%d '%s'", ignoreCase ? " -i" : "", context, pattern)
+                    .isEqualTo(grepReference(log, literal, ignoreCase, context));
+            assertThat(found).as("'%s' occurs where it was cut from", pattern).isNotEmpty();
+        }
+    }
+
     @Test
     void tailOverTheReadLimitIsRefusedNotMaterialised() {
         JobId j = job("huge-line");

@@ -103,6 +103,11 @@ final class TierStore implements LogStore {
     }
 
     @Override
+    public java.util.List<dev.cinch.logs.LogRange> rangesThatMayContain(JobId job, byte[] literal) {
+        return at(() -> store.rangesThatMayContain(job, literal));
+    }
+
+    @Override
     public LogStat stat(JobId job) {
         return at(() -> store.stat(job));
     }

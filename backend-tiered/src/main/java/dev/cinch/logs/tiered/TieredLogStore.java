@@ -312,6 +312,11 @@ public final class TieredLogStore implements LogStore {
     }
 
     @Override
+    public List<dev.cinch.logs.LogRange> rangesThatMayContain(JobId job, byte[] literal) {
+        return read(job, t -> t.store().rangesThatMayContain(job, literal));
+    }
+
+    @Override
     public LogStat stat(JobId job) {
         LogStat stat = read(job, t -> t.store().stat(job).inTier(t.name()));
         if (!stat.sealed()) {

@@ -13,6 +13,7 @@ import dev.cinch.logs.LogLockedException;
 import dev.cinch.logs.LogNotFoundException;
 import dev.cinch.logs.LogNotSealedException;
 import dev.cinch.logs.LogSealedException;
+import dev.cinch.logs.LogRange;
 import dev.cinch.logs.LogStat;
 import dev.cinch.logs.LogStore;
 import dev.cinch.logs.LogStoreClosedException;
@@ -808,6 +809,36 @@ public final class StorageBackedLogStore implements LogStore {
                 // Open logs record no line numbers (ADR 0009): the walk starts at the first chunk, so the cost is the
                 // log up to the answer's end, not the answer alone. It stops there, never reading the rest.
                 return LineSlice.read(job, fromLine, count, 0, new ForwardChunks(job, s));
+            }
+        });
+    }
+
+    @Override
+    public List<LogRange> rangesThatMayContain(JobId job, byte[] literal) {
+        checkOpen();
+        java.util.Objects.requireNonNull(literal, "literal");
+        return read(job, "look up where a literal may occur", new Read<>() {
+            @Override
+            public List<LogRange> sealed(SeekableArchiveReader r) {
+                java.util.Optional<java.util.BitSet> frames = r.framesThatMayContain(literal);
+                if (frames.isEmpty()) {
+                    return List.of(new LogRange(0, r.rawSize(), 0));
+                }
+                // Consecutive candidate frames make one range, so a reader never cuts an occurrence between them.
+                List<LogRange> ranges = new ArrayList<>();
+                java.util.BitSet may = frames.get();
+                for (int f = may.nextSetBit(0); f >= 0; ) {
+                    int end = may.nextClearBit(f);
+                    long from = r.frameRawOffset(f);
+                    ranges.add(new LogRange(from, r.frameRawOffset(end) - from, r.frameFirstLine(f)));
+                    f = may.nextSetBit(end);
+                }
+                return ranges;
+            }
+
+            @Override
+            public List<LogRange> open(OpenLogSnapshot s) {
+                return List.of(new LogRange(0, s.totals().rawBytes(), 0)); // open logs keep no filters
             }
         });
     }

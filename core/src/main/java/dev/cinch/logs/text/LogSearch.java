@@ -2,6 +2,7 @@ package dev.cinch.logs.text;
 
 import dev.cinch.logs.InvalidRangeException;
 import dev.cinch.logs.JobId;
+import dev.cinch.logs.LogRange;
 import dev.cinch.logs.LogStore;
 import dev.cinch.logs.LogStoreException;
 import dev.cinch.logs.SearchBudgetExceededException;
@@ -9,6 +10,7 @@ import dev.cinch.logs.SearchBudgetExceededException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Spliterator;
@@ -81,8 +83,284 @@ public final class LogSearch {
         // stat first: a closed store or a missing log is reported as for any other read
         long size = store.stat(job).rawBytes();
         Pattern compiled = BytePattern.compile(job, pattern, options);
-        Scan scan = new Scan(store, job, size, compiled, options, pieceBytes);
+        Iterator<Window> windows = List.of(new Window(0, size, 1)).iterator();
+        byte[] literal = literalOf(pattern, options);
+        if (literal != null) {
+            List<LogRange> ranges = store.rangesThatMayContain(job, literal);
+            boolean wholeLog = ranges.size() == 1 && ranges.get(0).offset() == 0 && ranges.get(0).end() >= size;
+            if (!wholeLog) {
+                windows = new CandidateWindows(store, job, size, ranges, literal, options, pieceBytes);
+            }
+        }
+        Scan scan = new Scan(store, job, size, windows, compiled, options, pieceBytes);
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(scan, Spliterator.ORDERED | Spliterator.NONNULL), false);
+    }
+
+    /**
+     * The bytes a pattern matches when it is a plain string: {@code -F}, or a regular expression without a special
+     * character; null when the filters cannot help (an ANSI-aware search may match across escape sequences the stored
+     * bytes hold; a string with {@code \n} matches no line).
+     */
+    static byte[] literalOf(String pattern, SearchOptions options) {
+        if (options.ansiAware()) {
+            return null;
+        }
+        if (!options.fixedStrings()) {
+            for (int i = 0; i < pattern.length(); i++) {
+                if ("\\^$.|?*+()[]{}".indexOf(pattern.charAt(i)) >= 0) {
+                    return null;
+                }
+            }
+        }
+        byte[] bytes = pattern.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (byte b : bytes) {
+            if (b == '\n') {
+                return null;
+            }
+        }
+        return bytes;
+    }
+
+    /** A stretch of whole lines to search: from a line's start to just after a line's end (or the log's end). */
+    record Window(long start, long end, long firstLine) {
+    }
+
+    /**
+     * The windows a filtered search reads, made lazily and in order: each candidate range is scanned for the literal
+     * (a byte comparison, ASCII letters folded when the search ignores case), and each occurrence becomes the window
+     * of its line and its context lines, merged with the window before when they touch. Only candidate ranges, the
+     * lines around occurrences and, when a range begins with the literal's end, the two bytes before it are read.
+     */
+    private static final class CandidateWindows implements Iterator<Window> {
+        private static final int LOOK_BYTES = 8 << 10;
+
+        private final LogStore store;
+        private final JobId job;
+        private final long size;
+        private final Iterator<LogRange> ranges;
+        private final byte[] literal;
+        private final boolean ignoreCase;
+        private final int context;
+        private final int pieceBytes;
+        private final ArrayDeque<Window> found = new ArrayDeque<>();
+        private Window pending;
+        private boolean rangesDone;
+
+        CandidateWindows(LogStore store, JobId job, long size, List<LogRange> ranges, byte[] literal,
+                SearchOptions options, int pieceBytes) {
+            this.store = store;
+            this.job = job;
+            this.size = size;
+            this.ranges = ranges.iterator();
+            this.literal = literal;
+            this.ignoreCase = options.ignoreCase();
+            this.context = options.context();
+            this.pieceBytes = Math.max(pieceBytes, literal.length);
+        }
+
+        @Override
+        public boolean hasNext() {
+            fill();
+            return pending != null;
+        }
+
+        @Override
+        public Window next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Window w = pending;
+            pending = null;
+            return w;
+        }
+
+        /** Makes {@link #pending} the next merged window, if any: merges found windows until one does not touch. */
+        private void fill() {
+            while (true) {
+                while (found.isEmpty() && !rangesDone) {
+                    if (ranges.hasNext()) {
+                        scan(ranges.next());
+                    } else {
+                        rangesDone = true;
+                    }
+                }
+                if (found.isEmpty()) {
+                    return; // pending, if any, is final
+                }
+                Window w = found.peekFirst();
+                if (pending == null) {
+                    pending = found.removeFirst();
+                } else if (w.start() <= pending.end()) {
+                    found.removeFirst();
+                    pending = new Window(pending.start(), Math.max(pending.end(), w.end()), pending.firstLine());
+                } else {
+                    return; // pending is complete: the next window starts after it
+                }
+            }
+        }
+
+        private boolean equalsAt(byte[] b, int at, int literalFrom) {
+            for (int i = literalFrom; i < literal.length; i++) {
+                byte x = b[at + i - literalFrom];
+                byte y = literal[i];
+                if (x != y && !(ignoreCase && fold(x) == fold(y))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static byte fold(byte b) {
+            return b >= 'A' && b <= 'Z' ? (byte) (b + ('a' - 'A')) : b;
+        }
+
+        /** Finds the literal's occurrences in one candidate range and queues their windows. */
+        private void scan(LogRange range) {
+            long start = range.offset();
+            long end = Math.min(range.end(), size);
+            if (start >= end) {
+                return;
+            }
+            // An occurrence may start one or two bytes before the range (its trigrams all end inside it): look there
+            // only when the range begins with the literal's end.
+            int head = (int) Math.min(literal.length - 1, end - start);
+            byte[] first = store.readRange(job, start, head);
+            for (int back = Math.min(2, literal.length - 1); back >= 1; back--) {
+                if (start - back >= 0 && first.length >= literal.length - back && equalsAt(first, 0, back)) {
+                    start -= back; // those bytes equal the literal's start, which holds no \n: the line count stays
+                    break;
+                }
+            }
+            long linesBefore = range.linesBefore();
+            long pos = start;
+            byte[] carry = new byte[0];
+            while (pos < end) {
+                byte[] piece = store.readRange(job, pos, (int) Math.min(pieceBytes, end - pos));
+                if (piece.length == 0) {
+                    throw new LogStoreException(job, "the log ended at offset " + pos + ", before the " + size
+                            + " bytes it held when the search started");
+                }
+                byte[] buffer = new byte[carry.length + piece.length];
+                System.arraycopy(carry, 0, buffer, 0, carry.length);
+                System.arraycopy(piece, 0, buffer, carry.length, piece.length);
+                long bufferStart = pos - carry.length;
+                int counted = carry.length; // newlines of the piece counted up to here
+                long lines = linesBefore;
+                for (int i = 0; i + literal.length <= buffer.length; i++) {
+                    if (equalsAt(buffer, i, 0)) {
+                        if (i > counted) {
+                            lines += newlines(buffer, counted, i);
+                            counted = i;
+                        }
+                        // An occurrence starting in the carry has no \n between it and the piece: same line.
+                        found.addLast(window(bufferStart + i, lines + 1, buffer, bufferStart));
+                    }
+                }
+                linesBefore = lines + newlines(buffer, counted, buffer.length);
+                pos += piece.length;
+                int keep = Math.min(literal.length - 1, buffer.length);
+                carry = Arrays.copyOfRange(buffer, buffer.length - keep, buffer.length);
+            }
+        }
+
+        private static int newlines(byte[] b, int from, int to) {
+            int n = 0;
+            for (int i = from; i < to; i++) {
+                if (b[i] == '\n') {
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        /** The window of the line holding {@code at} (number {@code line}) and {@code context} lines on each side. */
+        private Window window(long at, long line, byte[] buffer, long bufferStart) {
+            long start = at;
+            long number = line;
+            // Back to the start of the line, then over `context` more lines.
+            for (int back = 0; back <= context && start > 0; back++) {
+                long nl = lastNewlineBefore(back == 0 ? start : start - 1, buffer, bufferStart);
+                if (back > 0 && nl < 0 && start - 1 >= 0) {
+                    start = 0; // the previous line is the log's first
+                    number--;
+                    break;
+                }
+                if (back > 0) {
+                    number--;
+                }
+                start = nl + 1;
+                if (nl < 0) {
+                    break;
+                }
+            }
+            long end = at + literal.length;
+            for (int ahead = 0; ahead <= context && end < size; ahead++) {
+                long nl = firstNewlineFrom(ahead == 0 ? end - 1 : end, buffer, bufferStart);
+                end = nl < 0 ? size : nl + 1;
+            }
+            return new Window(start, Math.min(end, size), number);
+        }
+
+        /** Offset of the last \n before {@code at} (exclusive), or -1. */
+        private long lastNewlineBefore(long at, byte[] buffer, long bufferStart) {
+            long to = at;
+            while (to > 0) {
+                if (to - bufferStart > 0 && to <= bufferStart + buffer.length) {
+                    for (long i = to - 1; i >= bufferStart; i--) {
+                        if (buffer[(int) (i - bufferStart)] == '\n') {
+                            return i;
+                        }
+                    }
+                    to = bufferStart;
+                    continue;
+                }
+                long from = Math.max(0, to - LOOK_BYTES);
+                checkLineLength(at, to - from + (at - to));
+                byte[] b = store.readRange(job, from, (int) (to - from));
+                for (int i = b.length - 1; i >= 0; i--) {
+                    if (b[i] == '\n') {
+                        return from + i;
+                    }
+                }
+                to = from;
+            }
+            return -1;
+        }
+
+        /** Offset of the first \n at or after {@code at}, or -1. */
+        private long firstNewlineFrom(long at, byte[] buffer, long bufferStart) {
+            long from = at;
+            while (from < size) {
+                if (from >= bufferStart && from < bufferStart + buffer.length) {
+                    for (long i = from; i < bufferStart + buffer.length; i++) {
+                        if (buffer[(int) (i - bufferStart)] == '\n') {
+                            return i;
+                        }
+                    }
+                    from = bufferStart + buffer.length;
+                    continue;
+                }
+                checkLineLength(at, from - at);
+                byte[] b = store.readRange(job, from, (int) Math.min(LOOK_BYTES, size - from));
+                for (int i = 0; i < b.length; i++) {
+                    if (b[i] == '\n') {
+                        return from + i;
+                    }
+                }
+                if (b.length == 0) {
+                    return -1;
+                }
+                from += b.length;
+            }
+            return -1;
+        }
+
+        private void checkLineLength(long at, long scanned) {
+            if (scanned > LogStore.MAX_READ_BYTES) {
+                throw new InvalidRangeException(job, "the line holding offset " + at + " is longer than one read may "
+                        + "return (" + LogStore.MAX_READ_BYTES + " bytes); it cannot be searched");
+            }
+        }
     }
 
     /** The search's state: lines are cut from pieces, matched, and queued with their context as they become known. */
@@ -90,9 +368,12 @@ public final class LogSearch {
         private final LogStore store;
         private final JobId job;
         private final long size;
+        private final Iterator<Window> windows;
         private final SearchOptions options;
         private final int pieceBytes;
         private final Matcher matcher;
+        /** Where the window being read ends; the next window starts elsewhere with a line number of its own. */
+        private long windowEnd = -1;
 
         private byte[] piece = new byte[0];
         private int index;
@@ -110,10 +391,12 @@ public final class LogSearch {
         private long lastDelivered;
         private boolean finished;
 
-        Scan(LogStore store, JobId job, long size, Pattern pattern, SearchOptions options, int pieceBytes) {
+        Scan(LogStore store, JobId job, long size, Iterator<Window> windows, Pattern pattern, SearchOptions options,
+                int pieceBytes) {
             this.store = store;
             this.job = job;
             this.size = size;
+            this.windows = windows;
             this.options = options;
             this.pieceBytes = pieceBytes;
             this.matcher = pattern.matcher("");
@@ -155,15 +438,28 @@ public final class LogSearch {
                     keep(piece, index, piece.length);
                     index = piece.length;
                 }
-                if (readTo >= size) {
+                if (readTo >= windowEnd) {
                     if (partialLength > 0) {
                         line(partial, 0, partialLength); // the last line, without \n
                         partialLength = 0;
                         return true;
                     }
-                    return false;
+                    if (!windows.hasNext()) {
+                        return false;
+                    }
+                    Window w = windows.next();
+                    // Lines held back as context belong to the window before; this one holds its own context.
+                    before.clear();
+                    afterLeft = 0;
+                    readTo = w.start();
+                    windowEnd = w.end();
+                    lineStart = w.start();
+                    lineNumber = w.firstLine();
+                    piece = new byte[0];
+                    index = 0;
+                    continue;
                 }
-                piece = store.readRange(job, readTo, (int) Math.min(pieceBytes, size - readTo));
+                piece = store.readRange(job, readTo, (int) Math.min(pieceBytes, windowEnd - readTo));
                 if (piece.length == 0) {
                     throw new LogStoreException(job, "the log ended at offset " + readTo + ", before the " + size
                             + " bytes it held when the search started");
