@@ -61,7 +61,7 @@ import java.util.Optional;
             AppendCommand.class, SealCommand.class, CatCommand.class, FollowCommand.class, StatCommand.class,
             ExportCommand.class, GrepCommand.class, LsCommand.class, RunCommand.class, MigrateCommand.class, DbCommand.class,
             TokenCommand.class, SecretCommand.class, CleanupCommand.class, KeysCommand.class, VerifyCommand.class,
-            ArchiveCommand.class, DictCommand.class, MetricsCommand.class, CommandLine.HelpCommand.class
+            ArchiveCommand.class, DictCommand.class, MetricsCommand.class, SearchCommand.class, CommandLine.HelpCommand.class
         })
 public final class Cinchlog implements AutoCloseable {
     public static final int EXIT_FAILURE = 1;
@@ -145,7 +145,8 @@ public final class Cinchlog implements AutoCloseable {
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             errWriter.println("cinchlog: " + oneLine(ex));
             // grep's 1 means "nothing matched", so its failures are all 2, as grep's are
-            return commandLine.getCommand() instanceof GrepCommand ? GrepCommand.EXIT_TROUBLE : exitCodeOf(ex);
+            return commandLine.getCommand() instanceof GrepCommand || commandLine.getCommand() instanceof SearchCommand
+                    ? GrepCommand.EXIT_TROUBLE : exitCodeOf(ex);
         });
         int code = cl.execute(args);
         try {

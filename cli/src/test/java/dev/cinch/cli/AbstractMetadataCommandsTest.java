@@ -277,6 +277,64 @@ abstract class AbstractMetadataCommandsTest {
     }
 
     @Test
+    void searchFindsTheJobsWhoseLogsHoldAPatternNewestFirstPickedByTheDatabase() throws Exception {
+        Instant now = Instant.now();
+        String repoId;
+        try (Metadata md = metadataAt(now.minus(Duration.ofDays(10)), Map.of())) {
+            md.migrate();
+            repoId = md.store().createRepo(new NewRepo("github", "acme", "search", "https://x/acme/search.git",
+                    "https://x/acme/search", false, null, null)).id();
+            md.store().createJob(dev.cinch.metadata.NewJob.of(repoId, "a1", "main", "make").withId(JobId.of("old-fail")));
+        }
+        try (Metadata md = metadataAt(now.minus(Duration.ofDays(1)), Map.of())) {
+            md.store().createJob(dev.cinch.metadata.NewJob.of(repoId, "b2", "main", "make").withId(JobId.of("new-fail")));
+            md.store().createJob(dev.cinch.metadata.NewJob.of(repoId, "c3", "main", "make").withId(JobId.of("new-ok")));
+            md.store().createJob(dev.cinch.metadata.NewJob.of(repoId, "d4", "dev", "make").withId(JobId.of("dev-fail")));
+            md.store().createJob(dev.cinch.metadata.NewJob.of(repoId, "e5", "main", "make").withId(JobId.of("no-log")));
+        }
+        try (Metadata md = metadataAt(now.minus(Duration.ofHours(1)), Map.of())) {
+            for (String id : new String[] {"old-fail", "new-fail", "new-ok", "dev-fail"}) {
+                md.store().updateJobStatus(JobId.of(id), JobStatusUpdate.running(null));
+                md.store().updateJobStatus(JobId.of(id), JobStatusUpdate.finished(
+                        id.endsWith("ok") ? JobStatus.SUCCESS : JobStatus.FAILURE, id.endsWith("ok") ? 0 : 1, null));
+            }
+        }
+        String filler = "[INFO] compiling module 42 of 97\n".repeat(20_000);
+        for (String id : new String[] {"old-fail", "new-fail", "new-ok", "dev-fail"}) {
+            String log = filler + "Exception in thread \"main\" java.lang.OutOfMemoryError: Java heap space (" + id + ")\n"
+                    + filler + "BUILD FAILED\n";
+            assertThat(pipe(log, "append", id, "--chunk-size", "65536").code()).isZero();
+            assertThat(run("seal", id).code()).isZero();
+        }
+        int oomLine = 20_001;
+
+        Result failures = run("search", "OutOfMemoryError", "--status", "failure", "--since", "7d", "--branch", "main");
+        assertThat(failures.code()).as(failures.err()).isZero();
+        assertThat(failures.out()).isEqualTo("new-fail:" + oomLine
+                + ":Exception in thread \"main\" java.lang.OutOfMemoryError: Java heap space (new-fail)\n");
+        assertThat(failures.err()).contains("searched 1 logs, 1 jobs matched");
+
+        Result all = run("search", "outofmemoryerror", "-i", "--repo", repoId, "--matches", "1");
+        assertThat(all.code()).isZero();
+        // Newest first (created at the same instant: by id, descending), the oldest last; the job without a log skipped.
+        assertThat(all.out().lines().map(l -> l.substring(0, l.indexOf(':'))))
+                .containsExactly("new-ok", "new-fail", "dev-fail", "old-fail");
+        assertThat(run("search", "OutOfMemoryError", "--max-jobs", "2").out().lines()).hasSize(2);
+
+        JsonNode json = new ObjectMapper().readTree(run("search", "-F", "BUILD FAILED", "--json", "--status", "failure",
+                "--since", "7d").out());
+        assertThat(json.get("matchedJobs").asInt()).isEqualTo(2);
+        assertThat(json.get("jobs").get(0).get("matches").get(0).get("line").asLong()).isEqualTo(2L * 20_000 + 2);
+        assertThat(json.get("jobs").get(0).get("status").asText()).isEqualTo("failure");
+
+        Result none = run("search", "StackOverflowError");
+        assertThat(none.code()).as("nothing matched, as grep's 1").isEqualTo(1);
+        assertThat(none.out()).isEmpty();
+        assertThat(run("search", "x", "--status", "exploded").code()).isEqualTo(2);
+        assertThat(run("search", "(unclosed").code()).isEqualTo(2);
+    }
+
+    @Test
     void keysRotateMovesSecretsToTheNewKey() {
         String oldKey = newKey();
         String newKey = newKey();
