@@ -7,6 +7,8 @@
 #   --queue  only the job queue benchmark (claims/s, 8 workers, Postgres and SQLite); rewrites only its section of
 #            RESULTS.md. Postgres: CINCH_BENCH_DATABASE_URL, else CINCH_TEST_DATABASE_URL, else 127.0.0.1:5432/test
 #   --masking  only what secret masking costs an append (fs, 0 and 100 secrets); rewrites only its section
+#   --search   only the cross-job search over 1 GiB of sealed logs (filtered vs decompress-and-scan, frames read,
+#              filter size); rewrites only its section
 #   --no-build  use bench/target/benchmarks.jar as built (CI builds it in `mvn verify`)
 # The corpus comes from CINCH_CORPUS_DIR when set (a generated CI-like corpus otherwise). Scratch data goes to
 # CINCH_BENCH_DIR (default: the temp folder; must be a real disk, not tmpfs, for fsync to mean anything) and built
@@ -26,8 +28,9 @@ for arg in "$@"; do
     --smoke) profile=smoke ;;
     --queue) profile=queue ;;
     --masking) profile=masking ;;
+    --search) profile=search ;;
     --no-build) build=0 ;;
-    *) echo "usage: bench/run.sh [--quick|--full|--smoke|--queue|--masking] [--no-build]" >&2; exit 2 ;;
+    *) echo "usage: bench/run.sh [--quick|--full|--smoke|--queue|--masking|--search] [--no-build]" >&2; exit 2 ;;
   esac
 done
 log() { printf '[bench] %s\n' "$*" >&2; }
@@ -40,7 +43,7 @@ case "$profile" in
     report="$out/RESULTS.md"
     chart="$out/chart.svg"
     ;;
-  quick|full|queue|masking)
+  quick|full|queue|masking|search)
     compression_opts=()
     out="$bench/results"
     report="$bench/RESULTS.md"
@@ -80,11 +83,17 @@ json="$out/jmh-$profile.json"
 java -cp "$jar" dev.cinch.bench.BenchRunner "$profile" "$json" "$stores" > "$out/jmh-$profile.txt" 2>&1 \
   || { tail -n 60 "$out/jmh-$profile.txt" >&2; log "a benchmark failed; full output in $out/jmh-$profile.txt"; exit 1; }
 
-if [[ "$profile" == queue || "$profile" == masking ]]; then
+if [[ "$profile" == search ]]; then
+  log "search filter counts"
+  java -cp "$jar" dev.cinch.bench.SearchFilterReport "$out/search-filters.json" 1024
+fi
+
+if [[ "$profile" == queue || "$profile" == masking || "$profile" == search ]]; then
   load_after="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
   elapsed=$(( $(date +%s) - started ))
   log "writing the $profile section of $report"
   java -cp "$jar" dev.cinch.bench.ReportMain --jmh "$json" --out "$report" --profile "$profile" --"$profile"-only true \
+    --search-filters "$out/search-filters.json" \
     --duration "$((elapsed / 60)) min $((elapsed % 60)) s" \
     --load "load average (1, 5, 15 min) before: $load_before; after: $load_after"
   log "done in ${elapsed}s: $report"

@@ -49,7 +49,8 @@ public record Profile(String name, int forks, int warmups, TimeValue warmupTime,
                     new Run("ChunkCodecBench", Map.of("chunkBytes", "4096")),
                     new Run("JobClaimBench", Map.of("database", "postgres,sqlite")),
                     new Run("DbAppendBench", Map.of("database", "sqlite,postgres", "mode", "store,seed,tx")),
-                    new Run("MaskingAppendBench", Map.of("durability", "none"))));
+                    new Run("MaskingAppendBench", Map.of("durability", "none")),
+                    new Run("CrossJobSearchBench", Map.of("totalMiB", "32"))));
             // Quick: every benchmark and every target, at the sizes that decide the targets; about 45 forks.
             case "quick" -> new Profile(name, 1, 1, TimeValue.seconds(1), 3, TimeValue.milliseconds(400), List.of(
                     new Run("StoreAppendBench", Map.of("store", only(stores, "fs"), "durability", "fsync,group,none", "chunkBytes", "4096")),
@@ -105,6 +106,10 @@ public record Profile(String name, int forks, int warmups, TimeValue warmupTime,
                     new Run("JobClaimBench", Map.of()),
                     new Run("DbAppendBench", Map.of()),
                     new Run("MaskingAppendBench", Map.of())));
+            // Search: only the cross-job search over 1 GiB of sealed logs against decompressing them all; run.sh
+            // rewrites only its section of RESULTS.md. One operation is the whole set, so iterations are long.
+            case "search" -> new Profile(name, 1, 1, TimeValue.seconds(5), 5, TimeValue.seconds(5), List.of(
+                    new Run("CrossJobSearchBench", Map.of("totalMiB", "1024"))));
             // Masking: only the masking cost, with quick settings; run.sh rewrites only its section of RESULTS.md.
             case "masking" -> new Profile(name, 1, 2, TimeValue.seconds(1), 5, TimeValue.seconds(1), List.of(
                     new Run("MaskingAppendBench", Map.of())));
@@ -112,7 +117,7 @@ public record Profile(String name, int forks, int warmups, TimeValue warmupTime,
             // moves a lot); run.sh rewrites only its own section of RESULTS.md.
             case "queue" -> new Profile(name, 1, 2, TimeValue.seconds(1), 5, TimeValue.seconds(2), List.of(
                     new Run("JobClaimBench", Map.of("database", "postgres,sqlite"))));
-            default -> throw new IllegalArgumentException("unknown profile '" + name + "': smoke, quick, full, queue or masking");
+            default -> throw new IllegalArgumentException("unknown profile '" + name + "': smoke, quick, full, queue, masking or search");
         };
     }
 

@@ -189,6 +189,18 @@ public final class S3RequestReport {
         rows.add(measure(reads, counter, form, "tail100", () -> store.readTailLines(job, StoreReadBench.TAIL_LINES)));
         rows.add(measure(reads, counter, form, "pageFromSeq", () -> store.readChunks(job,
                 random.nextLong(stat.chunks() - StoreReadBench.PAGE_CHUNKS), StoreReadBench.PAGE_CHUNKS)));
+        if (frames != null) {
+            // A search for a string the log lacks: the filters (fetched once per reader) rule out every frame, so no
+            // data frame is fetched. An open log has no filters and would be read whole: not measured.
+            dev.cinch.logs.text.SearchOptions fixed = dev.cinch.logs.text.SearchOptions.defaults().withFixedStrings(true);
+            rows.add(measure(reads, counter, form, "searchAbsent", () -> {
+                try (java.util.stream.Stream<dev.cinch.logs.text.SearchMatch> m = store.search(job, SearchSet.LITERAL, fixed)) {
+                    if (m.count() != 0) {
+                        throw new IllegalStateException("the corpus log holds '" + SearchSet.LITERAL + "'");
+                    }
+                }
+            }));
+        }
         return rows;
     }
 

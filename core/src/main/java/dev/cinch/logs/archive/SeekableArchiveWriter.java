@@ -19,7 +19,7 @@ import java.util.zip.CRC32C;
  *
  * <p>Streaming: chunks go in with {@link #addChunk} in seq order (the seq is implicit: 0, 1, 2, ...); each frame
  * is compressed and written as soon as it is full. Memory is one frame of raw bytes, one compression buffer and the
- * index (25 bytes per chunk, 16 per frame), the filters ({@value FrameFilters#BUDGET_PERCENT}% of the compressed
+ * index (25 bytes per chunk, 16 per frame), the filters ({@value FrameFilters#BUDGET_PER_MILLE}‰ of the compressed
  * size at most) and a 2 MiB table for counting a frame's trigrams, never the whole log. Nothing is readable as an archive until
  * {@link #finish()} has returned.
  *

@@ -78,7 +78,7 @@ class ArchiveLayoutTest {
         int filterLength = 8 + b.getInt(filterAt + 4);
         assertThat(new String(archive, filterAt + 8, 8, StandardCharsets.US_ASCII)).isEqualTo("CINCHFLT");
         assertThat(Arrays.copyOfRange(archive, filterAt + 16, filterAt + 20)).as("version, gram, normalisation, reserved")
-                .containsExactly(1, 3, 1, 0);
+                .containsExactly(1, 3, 2, 0);
         assertThat(b.getInt(filterAt + 20)).as("frames").isEqualTo(2);
         int bits = 0;
         for (int f = 0; f < 2; f++) {
