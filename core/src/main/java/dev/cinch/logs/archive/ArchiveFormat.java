@@ -110,6 +110,17 @@ final class ArchiveFormat {
         LONG_LE.set(b, at, v);
     }
 
+    static int crcOf(byte[] b, int off, int len) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(b, off, len);
+        return (int) crc.getValue();
+    }
+
+    /** A damaged archive, named by the job and the archive byte where the check failed. */
+    static dev.cinch.logs.CorruptLogException corrupt(dev.cinch.logs.JobId job, long archiveOffset, String detail) {
+        return new dev.cinch.logs.CorruptLogException(job, "archive byte " + archiveOffset + ": " + detail);
+    }
+
     static String hex(int v) {
         return String.format("0x%08X", v);
     }

@@ -2,13 +2,11 @@ package dev.cinch.logs.archive;
 
 import static dev.cinch.logs.archive.ArchiveFormat.*;
 
-import dev.cinch.logs.CorruptLogException;
 import dev.cinch.logs.JobId;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.zip.CRC32C;
 
 /**
  * One Bloom filter of byte trigrams per data frame, written at seal in a skippable frame of the archive (layout in
@@ -321,15 +319,5 @@ public final class FrameFilters {
             }
             return true;
         }
-    }
-
-    private static int crcOf(byte[] b, int off, int len) {
-        CRC32C crc = new CRC32C();
-        crc.update(b, off, len);
-        return (int) crc.getValue();
-    }
-
-    private static CorruptLogException corrupt(JobId job, long archiveOffset, String detail) {
-        return new CorruptLogException(job, "archive byte " + archiveOffset + ": " + detail);
     }
 }

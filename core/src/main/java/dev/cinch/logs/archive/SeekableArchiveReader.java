@@ -864,16 +864,6 @@ public final class SeekableArchiveReader {
         return buffer;
     }
 
-    private static int crcOf(byte[] b, int off, int len) {
-        CRC32C crc = new CRC32C();
-        crc.update(b, off, len);
-        return (int) crc.getValue();
-    }
-
-    private static CorruptLogException corrupt(JobId job, long archiveOffset, String detail) {
-        return new CorruptLogException(job, "archive byte " + archiveOffset + ": " + detail);
-    }
-
     @Override
     public String toString() {
         return "SeekableArchiveReader[job=" + job + ", frames=" + frameCount + ", rawSize=" + rawSize()

@@ -238,12 +238,6 @@ public final class SeekableArchiveWriter implements AutoCloseable {
         archiveBytes += len;
     }
 
-    private static int crcOf(byte[] b, int off, int len) {
-        CRC32C crc = new CRC32C();
-        crc.update(b, off, len);
-        return (int) crc.getValue();
-    }
-
     static int countNewlines(byte[] b, int off, int len) {
         int n = 0;
         for (int i = off, end = off + len; i < end; i++) {
