@@ -69,24 +69,46 @@ class SizeLimitLogStoreTest {
         }
         int h = (int) head;
         int t = (int) tail;
-        int dropped = received.length - h - t;
-        long lines = 0;
-        for (int i = h; i < received.length - t; i++) {
-            if (received[i] == '\n') {
-                lines++;
-            }
-        }
-        String marker = (h > 0 && received[h - 1] != '\n' ? "\n" : "") + "[cinch: " + dropped + " bytes in " + lines
-                + " lines dropped here by the size limit (" + new SizeLimit(head, tail) + ")]\n";
+        byte[] headThenTail = Arrays.copyOf(received, h + t);
+        System.arraycopy(received, received.length - t, headThenTail, h, t);
+        return expected(headThenTail, head, tail, received.length, newlines(received, h, received.length - t));
+    }
+
+    /** The same from the kept bytes only: the first H and last T bytes of {@code total}, {@code lines} dropped. */
+    static byte[] expected(byte[] headThenTail, long head, long tail, long total, long lines) {
+        int h = (int) head;
+        String marker = (h > 0 && headThenTail[h - 1] != '\n' ? "\n" : "") + "[cinch: " + (total - head - tail)
+                + " bytes in " + lines + " lines dropped here by the size limit (" + new SizeLimit(head, tail) + ")]\n";
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(received, 0, h);
+        out.write(headThenTail, 0, h);
         out.writeBytes(marker.getBytes(StandardCharsets.UTF_8));
-        out.write(received, received.length - t, t);
+        out.write(headThenTail, h, headThenTail.length - h);
         return out.toByteArray();
     }
 
+    /** Counted byte by byte, independently of the store's word-at-a-time count. */
     static long newlines(byte[] b, int from, int to) {
-        return SizeLimitLogStore.newlines(b, from, to);
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            if (b[i] == '\n') {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void theStoresNewlineCountMatchesAByteByByteCount() {
+        SplittableRandom rnd = new SplittableRandom(2);
+        for (int round = 0; round < 2000; round++) {
+            byte[] b = new byte[rnd.nextInt(100)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (byte) (rnd.nextInt(3) == 0 ? '\n' : rnd.nextInt(256));
+            }
+            int from = b.length == 0 ? 0 : rnd.nextInt(b.length);
+            int to = from + rnd.nextInt(b.length - from + 1);
+            assertThat(SizeLimitLogStore.newlines(b, from, to)).isEqualTo(newlines(b, from, to));
+        }
     }
 
     private static byte[] readAll(LogStore s, JobId job) {
