@@ -82,6 +82,7 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
 
     private final JobLimits limits;
     private final SealHook hook;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final ObjectMapper json = new ObjectMapper();
     private final Map<JobId, JobState> states = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -214,7 +215,15 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
         return sideId(job, "_sum");
     }
 
-    private static void refuseReserved(JobId job, String operation) {
+    /** Calls after close are refused before any argument is checked, as by every store. */
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new dev.cinch.logs.LogStoreClosedException(name());
+        }
+    }
+
+    private void refuseReserved(JobId job, String operation) {
+        checkOpen();
         if (job.isReserved()) {
             throw new ReservedJobIdException(job, operation);
         }
@@ -574,6 +583,8 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
             throw e;
         }
         return new ForwardingLogWriter(writer) {
+            private boolean closed;
+
             @Override
             public long nextSeq() {
                 JobState now = stateFor(job);
@@ -584,7 +595,18 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
 
             @Override
             public void append(LogStream stream, long timestampMillis, byte[] data, int off, int len) {
+                if (closed) {
+                    throw new IllegalStateException("writer session of job " + job + " is closed");
+                }
+                // Through the store's append, not the session's: a chunk may go to the tail buffer. The session
+                // still holds the job's writer role.
                 appendClient(job, new LogChunk(nextSeq(), stream, timestampMillis, Arrays.copyOfRange(data, off, off + len)));
+            }
+
+            @Override
+            public void close() {
+                closed = true;
+                super.close();
             }
         };
     }
@@ -725,6 +747,7 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
      */
     @Override
     public LogStat stat(JobId job) {
+        checkOpen();
         LogStat st = delegate().stat(job);
         if (job.isReserved()) {
             return st;
@@ -754,6 +777,7 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
     /** Removes the job's log, its tail buffer and its summary. */
     @Override
     public void delete(JobId job) {
+        checkOpen();
         if (!job.isReserved()) {
             for (int slot = 0; slot < SLOTS; slot++) {
                 delegate().delete(segmentId(job, slot));
@@ -767,6 +791,7 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
     /** The store's own records are not jobs: they are left out, pages filled from further on. */
     @Override
     public JobPage list(String prefix, JobId startAfter, int limit) {
+        checkOpen();
         List<JobId> jobs = new ArrayList<>(Math.min(limit, 256));
         JobId after = startAfter;
         while (true) {
@@ -796,6 +821,12 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
         refuseReserved(job, "import an archive");
         delegate().importArchive(job, archive);
         forget(job);
+    }
+
+    @Override
+    public void close() {
+        closed.set(true);
+        super.close();
     }
 
     @Override
