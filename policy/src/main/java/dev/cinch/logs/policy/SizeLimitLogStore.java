@@ -46,7 +46,8 @@ import java.util.Optional;
  * ({@link SegmentHeader}: the first client seq it holds, where it starts in the received stream, the limit in force);
  * its next chunks are the client's chunks one for one. Once a segment holds T data bytes or more, the next chunk
  * starts a new segment in the other slot, after the segment that was there (k-1) is deleted: the last T bytes are
- * always inside the two live segments. So the store holds at most H + 2T + one chunk for the job, and memory holds one
+ * always inside the two live segments. Each holds less than T + one chunk, so the store holds at most H + 2T + two
+ * chunks for the job (plus two small headers), and memory holds one
  * chunk and a few headers, whatever the job prints.
  *
  * <p><b>Seq protocol.</b> From the client's view nothing changes: a client seq maps to the head (the job's log) or to a
@@ -341,10 +342,31 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
     @Override
     public void append(JobId job, LogChunk chunk) {
         refuseReserved(job, "append seq " + chunk.seq());
-        appendClient(job, chunk);
+        appendClient(job, new Piece(chunk.seq(), chunk.stream(), chunk.timestampMillis(), null, chunk));
     }
 
-    private void appendClient(JobId job, LogChunk chunk) {
+    /**
+     * A client chunk on its way through: its bytes are not copied until a part of it becomes a stored chunk (a
+     * runaway job's output passes here, and each copy of it is a visible part of the append cost).
+     *
+     * @param data the bytes, owned by the caller and read only until the append returns; null when {@code chunk} has them
+     * @param chunk the client's chunk as it came, when it did
+     */
+    private record Piece(long seq, LogStream stream, long timestampMillis, byte[] data, LogChunk chunk) {
+        byte[] bytes() {
+            return data != null ? data : chunk.data();
+        }
+
+        int length() {
+            return data != null ? data.length : chunk.length();
+        }
+
+        LogChunk toChunk() {
+            return chunk != null ? chunk : new LogChunk(seq, stream, timestampMillis, data);
+        }
+    }
+
+    private void appendClient(JobId job, Piece chunk) {
         if (chunk.length() > MAX_CHUNK_BYTES) {
             throw new InvalidChunkException(job, chunk.seq(), "chunk of " + chunk.length() + " bytes exceeds the limit of " + MAX_CHUNK_BYTES);
         }
@@ -359,14 +381,14 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
         }
     }
 
-    private void appendLocked(JobId job, JobState s, LogChunk chunk) {
+    private void appendLocked(JobId job, JobState s, Piece chunk) {
         long c = chunk.seq();
         if (s.summary != null || s.mainSealed) {
             throw new LogSealedException(job, c); // sealed, or a seal under way that only seal may finish
         }
         if (s.segments.isEmpty()) {
             if (c != s.headChunks || s.limit == null || s.headBytes + chunk.length() <= s.limit.keepHead()) {
-                delegate().append(job, chunk); // the store below decides retries, conflicts, gaps, sealed
+                delegate().append(job, chunk.toChunk()); // the store below decides retries, conflicts, gaps, sealed
                 if (c == s.headChunks) {
                     s.mainExists = true;
                     s.headChunks++;
@@ -391,7 +413,7 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
         } else if (cur.dataBytes() >= s.limit.keepTail()) {
             rotate(job, s, cur, chunk);
         } else {
-            byte[] data = chunk.data();
+            byte[] data = chunk.bytes();
             appendSide(job, c, cur.id, new LogChunk(cur.chunks, chunk.stream(), chunk.timestampMillis(), data));
             cur.chunks++;
             cur.rawBytes += data.length;
@@ -402,7 +424,7 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
     }
 
     /** The chunk of seq {@code c} crosses H: its first part ends the head, the rest starts segment 0. */
-    private void startTail(JobId job, JobState s, LogChunk chunk) {
+    private void startTail(JobId job, JobState s, Piece chunk) {
         long c = chunk.seq();
         if (s.mainSealed) {
             throw new LogSealedException(job, c);
@@ -425,7 +447,7 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
      * A new segment's header goes first, so that after a crash the state read back knows the segment and where the
      * client chunk that starts it was split.
      */
-    private Segment writeHeader(JobId job, JobId id, SegmentHeader h, LogChunk chunk) {
+    private Segment writeHeader(JobId job, JobId id, SegmentHeader h, Piece chunk) {
         byte[] bytes = toJson(h);
         appendSide(job, chunk.seq(), id, new LogChunk(0, LogStream.STDOUT, chunk.timestampMillis(), bytes));
         return new Segment(id, h, bytes.length, 1, bytes.length, 0);
@@ -435,10 +457,10 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
      * Stores (or, for a retry, compares) the client chunk that starts {@code seg}: its split part in the head, the
      * rest as segment chunk 1.
      */
-    private void fillSegmentStart(JobId job, JobState s, Segment seg, LogChunk chunk, boolean fresh) {
+    private void fillSegmentStart(JobId job, JobState s, Segment seg, Piece chunk, boolean fresh) {
         long c = chunk.seq();
         int split = seg.header.splitBytes;
-        byte[] data = chunk.data();
+        byte[] data = chunk.bytes();
         if (split > 0) {
             if (data.length <= split) {
                 throw new ChunkConflictException(job, c, "the size limit split this seq after " + split
@@ -460,7 +482,7 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
     }
 
     /** The current segment holds T bytes or more: the chunk starts the next one, in the slot of the one before. */
-    private void rotate(JobId job, JobState s, Segment cur, LogChunk chunk) {
+    private void rotate(JobId job, JobState s, Segment cur, Piece chunk) {
         while (s.segments.size() > 1) {
             Segment old = s.segments.remove(0);
             delegate().delete(old.id); // first, so the store never holds three segments
@@ -474,11 +496,11 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
         fillSegmentStart(job, s, seg, chunk, true);
     }
 
-    private void retryInTail(JobId job, JobState s, LogChunk chunk) {
+    private void retryInTail(JobId job, JobState s, Piece chunk) {
         long c = chunk.seq();
         SegmentHeader any = s.current().header;
         if (c < any.tailFirstSeq) {
-            delegate().append(job, chunk); // a head chunk: the job's log compares it
+            delegate().append(job, chunk.toChunk()); // a head chunk: the job's log compares it
             return;
         }
         Segment seg = null;
@@ -491,7 +513,7 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
             // Its segment is deleted: its bytes were dropped and cannot be compared. Only the part in the head can.
             if (c == any.tailFirstSeq && any.headChunks > any.tailFirstSeq) {
                 byte[] stored = delegate().readChunks(job, c, 1).get(0).data();
-                byte[] data = chunk.data();
+                byte[] data = chunk.bytes();
                 if (data.length <= stored.length || !Arrays.equals(stored, 0, stored.length, data, 0, stored.length)) {
                     throw new ChunkConflictException(job, c, "its first " + stored.length + " bytes are stored in the head with different content");
                 }
@@ -502,7 +524,7 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
         if (segSeq == 1) {
             fillSegmentStart(job, s, seg, chunk, false);
         } else {
-            appendSide(job, c, seg.id, new LogChunk(segSeq, chunk.stream(), chunk.timestampMillis(), chunk.data()));
+            appendSide(job, c, seg.id, new LogChunk(segSeq, chunk.stream(), chunk.timestampMillis(), chunk.bytes()));
         }
     }
 
@@ -600,7 +622,8 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
                 }
                 // Through the store's append, not the session's: a chunk may go to the tail buffer. The session
                 // still holds the job's writer role.
-                appendClient(job, new LogChunk(nextSeq(), stream, timestampMillis, Arrays.copyOfRange(data, off, off + len)));
+                byte[] bytes = off == 0 && len == data.length ? data : Arrays.copyOfRange(data, off, off + len);
+                appendClient(job, new Piece(nextSeq(), stream, timestampMillis, bytes, null));
             }
 
             @Override
