@@ -82,4 +82,17 @@ class SizeLimitCommandsTest extends InProcessCli {
         assertThat(config.code()).isNotZero();
         assertThat(config.err()).contains("limits.keep-tail");
     }
+
+    @Test
+    void secretsAreMaskedInTheHeadAndInTheKeptTail() {
+        String token = "tok_Zq8vN3xLp7RkW2mY";
+        String script = "echo 'first " + token + "'; i=0; while [ $i -lt 3000 ]; do echo \"row $i\"; i=$((i+1)); done;"
+                + " echo 'last " + token + "'";
+        Result r = run(new byte[0], Map.of("DEPLOY_TOKEN", token), "run", "--job", "m1", "--secret-env", "DEPLOY_TOKEN",
+                "--keep-head", "1KiB", "--keep-tail", "1KiB", "--", "sh", "-c", script);
+        assertThat(r.code()).as(r.err()).isZero();
+        String stored = run("cat", "m1").outText();
+        assertThat(stored).doesNotContain(token).startsWith("first ********************\n")
+                .endsWith("row 2999\nlast ********************\n").contains("lines dropped here by the size limit");
+    }
 }
