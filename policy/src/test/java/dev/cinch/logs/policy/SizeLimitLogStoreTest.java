@@ -495,4 +495,30 @@ class SizeLimitLogStoreTest {
         assertThat(plain.stat(free).status()).isEqualTo(LogStatus.COMPLETE);
         assertThat(plain.stat(free).elided()).isEqualTo(Optional.empty());
     }
+
+    @Test
+    void aCrashBetweenTheHeaderOfSegmentZeroAndTheSplitChunkIsFinishedByTheResentChunk() throws Exception {
+        for (boolean headPartStored : new boolean[] {false, true}) {
+            JobId job = JobId.of("split-crash-" + headPartStored);
+            limited(10, 8).append(job, new LogChunk(0, LogStream.STDOUT, 1, bytes("head-")));
+            // What a crash right after writing the header (and maybe the head part) leaves in the store.
+            byte[] header = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(
+                    new SizeLimitLogStore.SegmentHeader(0, 1, 5, 10, 0, 10, 8, 2, 1));
+            fs.append(SizeLimitLogStore.segmentId(job, 0), new LogChunk(0, LogStream.STDOUT, 2, header));
+            if (headPartStored) {
+                fs.append(job, new LogChunk(1, LogStream.STDOUT, 2, bytes("split")));
+            }
+            LogStore restarted = limited(10, 8);
+            assertThat(restarted.stat(job).receivedBytes()).isEqualTo(10);
+            try (LogWriter w = restarted.openWriter(job)) {
+                assertThat(w.nextSeq()).isEqualTo(1);
+            }
+            assertConflict(restarted, job, new LogChunk(1, LogStream.STDOUT, 2, bytes("split")), 1);
+            restarted.append(job, new LogChunk(1, LogStream.STDOUT, 2, bytes("split-here")));
+            restarted.append(job, new LogChunk(1, LogStream.STDOUT, 3, bytes("split-here")));
+            restarted.append(job, new LogChunk(2, LogStream.STDOUT, 3, bytes("0123456789\n")));
+            restarted.seal(job);
+            assertKept(restarted, job, bytes("head-split-here0123456789\n"), 10, 8);
+        }
+    }
 }
