@@ -114,9 +114,11 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
      * @param keepTail the limit in force
      * @param headChunks chunks of the job's log that hold the head
      * @param tailFirstSeq the first client seq with bytes in the tail (segment 0's {@code firstSeq})
+     * @param tailSplitBytes segment 0's {@code splitBytes}: a retry of the split chunk is compared with the head by it
+     * @param headEndsLine whether the head ends with {@code \n} (or is empty): the marker then needs no line break first
      */
     record SegmentHeader(long segment, long firstSeq, int splitBytes, long receivedOffset, long newlines, long keepHead,
-                         long keepTail, long headChunks, long tailFirstSeq) {
+                         long keepTail, long headChunks, long tailFirstSeq, int tailSplitBytes, boolean headEndsLine) {
     }
 
     /**
@@ -129,9 +131,10 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
      * @param keepHead the limit in force
      * @param keepTail the limit in force
      * @param headChunks chunks of the job's log that hold the head: the marker and tail go on from there
+     * @param headEndsLine whether the head ends with {@code \n} (or is empty)
      */
     record Summary(long receivedBytes, long elidedOffset, long elidedLength, long elidedLines, long keepHead,
-                   long keepTail, long headChunks) {
+                   long keepTail, long headChunks, boolean headEndsLine) {
         Optional<ElidedRange> elided() {
             return elidedLength == 0 ? Optional.empty() : Optional.of(new ElidedRange(elidedOffset, elidedLength, elidedLines));
         }
@@ -178,8 +181,12 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
     private static final class JobState {
         boolean mainExists;
         boolean mainSealed;
+        /** Chunks of the job's log as read back (the head, or less while a split chunk is half stored). */
+        long mainChunks;
         long headChunks;
         long headBytes;
+        /** The head's last byte, or -1 when the head is empty (or there is no limit, when it does not matter). */
+        int lastHeadByte = -1;
         Summary summary;
         SizeLimit limit;
         final List<Segment> segments = new ArrayList<>(SLOTS + 1);
@@ -271,6 +278,7 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
             LogStat main = delegate().stat(job);
             s.mainExists = true;
             s.mainSealed = main.sealed();
+            s.mainChunks = main.chunks();
             s.headChunks = main.chunks();
             s.headBytes = main.rawBytes();
         } catch (LogNotFoundException e) {
@@ -286,6 +294,9 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
             s.limit = s.summary.limit();
         } else {
             s.limit = limits.limitOf(job).orElse(null);
+            if (s.limit != null && s.headBytes > 0 && !s.mainSealed) {
+                s.lastHeadByte = delegate().readRange(job, s.headBytes - 1, 1)[0] & 0xff; // for the marker, later
+            }
         }
         return s;
     }
@@ -374,6 +385,8 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
         synchronized (s) {
             try {
                 appendLocked(job, s, chunk);
+            } catch (ChunkConflictException | dev.cinch.logs.SequenceGapException e) {
+                throw e; // refused, nothing changed: the state still holds
             } catch (RuntimeException e) {
                 forget(job); // the store may hold more or less than the state says: read it back next time
                 throw e;
@@ -393,6 +406,10 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
                     s.mainExists = true;
                     s.headChunks++;
                     s.headBytes += chunk.length();
+                    if (s.limit != null && chunk.length() > 0) {
+                        byte[] b = chunk.bytes();
+                        s.lastHeadByte = b[b.length - 1] & 0xff;
+                    }
                 }
                 return;
             }
@@ -436,8 +453,9 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
             delegate().openWriter(job).close();
             s.mainExists = true;
         }
+        boolean headEndsLine = split > 0 ? chunk.bytes()[split - 1] == '\n' : keepHead == 0 || s.lastHeadByte == '\n';
         SegmentHeader h = new SegmentHeader(0, c, split, keepHead, 0, keepHead, s.limit.keepTail(),
-                c + (split > 0 ? 1 : 0), c);
+                c + (split > 0 ? 1 : 0), c, split, headEndsLine);
         Segment seg = writeHeader(job, segmentId(job, 0), h, chunk);
         s.segments.add(seg);
         fillSegmentStart(job, s, seg, chunk, true);
@@ -490,7 +508,7 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
         long curNewlines = dataNewlines(job, cur);
         SegmentHeader h = new SegmentHeader(cur.header.segment + 1, chunk.seq(), 0, cur.endOffset(),
                 cur.header.newlines + curNewlines, cur.header.keepHead, cur.header.keepTail, cur.header.headChunks,
-                cur.header.tailFirstSeq);
+                cur.header.tailFirstSeq, cur.header.tailSplitBytes, cur.header.headEndsLine);
         Segment seg = writeHeader(job, segmentId(job, (int) (h.segment % SLOTS)), h, chunk);
         s.segments.add(seg);
         fillSegmentStart(job, s, seg, chunk, true);
@@ -511,12 +529,14 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
         }
         if (seg == null) {
             // Its segment is deleted: its bytes were dropped and cannot be compared. Only the part in the head can.
-            if (c == any.tailFirstSeq && any.headChunks > any.tailFirstSeq) {
-                byte[] stored = delegate().readChunks(job, c, 1).get(0).data();
+            int split = any.tailSplitBytes;
+            if (c == any.tailFirstSeq && split > 0) {
                 byte[] data = chunk.bytes();
-                if (data.length <= stored.length || !Arrays.equals(stored, 0, stored.length, data, 0, stored.length)) {
-                    throw new ChunkConflictException(job, c, "its first " + stored.length + " bytes are stored in the head with different content");
+                if (data.length <= split) {
+                    throw new ChunkConflictException(job, c, "the size limit split this seq after " + split
+                            + " bytes, and this chunk has " + data.length);
                 }
+                delegate().append(job, new LogChunk(c, chunk.stream(), chunk.timestampMillis(), Arrays.copyOf(data, split)));
             }
             return;
         }
@@ -593,16 +613,34 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
     @Override
     public LogWriter openWriter(JobId job) {
         refuseReserved(job, "take the writer role");
-        LogWriter writer = delegate().openWriter(job); // the writer role of the job's log stands for the job's
-        JobState s;
-        try {
-            s = reload(job);
-            if (s.summary != null) {
+        LogWriter writer = null;
+        for (int attempt = 1; writer == null; attempt++) {
+            // The state is read before the role is taken: a process that reads an open log it writes may give up its
+            // lock on it (the fs store's file lock goes with any channel of the file the process closes). Taking the
+            // role then checks that nothing changed in between, with no read of the job's log.
+            JobState s = load(job);
+            if (s.summary != null && !s.mainSealed) {
                 throw new LogSealedException(job, "take the writer role");
             }
-        } catch (RuntimeException e) {
-            writer.close();
-            throw e;
+            LogWriter w = delegate().openWriter(job); // the writer role of the job's log stands for the job's
+            try {
+                if (w.nextSeq() == s.mainChunks && sameSegments(s.segments, readSegments(job))
+                        && (s.summary == null) == readSummary(job).isEmpty()) {
+                    s.mainExists = true;
+                    synchronized (states) {
+                        states.put(job, s);
+                    }
+                    writer = w;
+                } else if (attempt == 3) {
+                    throw new dev.cinch.logs.LogLockedException(job, "its log kept changing while the writer role was taken");
+                }
+            } catch (RuntimeException e) {
+                w.close();
+                throw e;
+            }
+            if (writer == null) {
+                w.close();
+            }
         }
         return new ForwardingLogWriter(writer) {
             private boolean closed;
@@ -634,12 +672,30 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
         };
     }
 
+    private static boolean sameSegments(List<Segment> a, List<Segment> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i).header.segment != b.get(i).header.segment || a.get(i).chunks != b.get(i).chunks) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     // ---- seal ----------------------------------------------------------------------------------------------------
 
     @Override
     public void seal(JobId job) {
         refuseReserved(job, "seal");
-        JobState s = reload(job); // what is stored now, whoever wrote it
+        JobState s;
+        synchronized (states) {
+            s = states.get(job); // this instance is the job's writer: its state is what is stored
+        }
+        if (s == null) {
+            s = reload(job); // what is stored now, whoever wrote it
+        }
         try {
             synchronized (s) {
                 sealLocked(job, s);
@@ -707,7 +763,7 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
             });
             lines = count[0];
         }
-        return new Summary(received, h.keepHead, dropped, lines, h.keepHead, h.keepTail, h.headChunks);
+        return new Summary(received, h.keepHead, dropped, lines, h.keepHead, h.keepTail, h.headChunks, h.headEndsLine);
     }
 
     /** The marker line's text without its brackets: also the status detail of a truncated log. */
@@ -757,8 +813,7 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
     }
 
     private void appendMarker(JobId job, Summary sum, long seq, LogStream stream, long timestampMillis) {
-        boolean headEndsLine = sum.keepHead == 0 || delegate().readRange(job, sum.keepHead - 1, 1)[0] == '\n';
-        String line = (headEndsLine ? "" : "\n") + "[" + markerText(sum) + "]\n";
+        String line = (sum.headEndsLine ? "" : "\n") + "[" + markerText(sum) + "]\n";
         delegate().append(job, new LogChunk(seq, stream, timestampMillis, line.getBytes(StandardCharsets.UTF_8)));
     }
 

@@ -503,7 +503,7 @@ class SizeLimitLogStoreTest {
             limited(10, 8).append(job, new LogChunk(0, LogStream.STDOUT, 1, bytes("head-")));
             // What a crash right after writing the header (and maybe the head part) leaves in the store.
             byte[] header = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(
-                    new SizeLimitLogStore.SegmentHeader(0, 1, 5, 10, 0, 10, 8, 2, 1));
+                    new SizeLimitLogStore.SegmentHeader(0, 1, 5, 10, 0, 10, 8, 2, 1, 5, false));
             fs.append(SizeLimitLogStore.segmentId(job, 0), new LogChunk(0, LogStream.STDOUT, 2, header));
             if (headPartStored) {
                 fs.append(job, new LogChunk(1, LogStream.STDOUT, 2, bytes("split")));
