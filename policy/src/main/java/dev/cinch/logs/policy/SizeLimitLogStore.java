@@ -55,6 +55,9 @@ import java.util.Optional;
  * {@link ChunkConflictException}, a gap a {@link dev.cinch.logs.SequenceGapException} naming the seq to resend from.
  * A retry of a seq whose segment was already deleted cannot be compared and is accepted as a no-op. The state is read
  * back from the store when a job is first seen, so a restart (or another instance) continues where the job stopped.
+ * It is read before the writer role is taken and never from the job's open log while it is held (in the fs store a
+ * process that closes a channel of a log it writes drops its file lock), so what later needs the head (its last byte,
+ * the split) is kept in the state and the segment headers.
  *
  * <p><b>Seal.</b> (1) The summary log ({@link Summary}: bytes received, the dropped range, the limit) is written and
  * sealed; (2) the marker chunk, when bytes were dropped, and the kept tail are appended to the job's log, seqs going on
