@@ -56,6 +56,12 @@ public final class LimitsConfig implements ConfigComponent {
         return Optional.of(v);
     }
 
+    /** The configured limit for every job: what an embedding server passes when jobs carry no limit of their own. */
+    public static JobLimits configured(CinchConfig config) {
+        Optional<SizeLimit> limit = limit(config, Optional.empty(), Optional.empty()); // checked now, not per job
+        return job -> limit;
+    }
+
     /**
      * The limit from explicit sizes (a command's flags) over the configured ones, key by key: empty when neither end
      * is set anywhere (no limit); an end set nowhere keeps 0 bytes.
