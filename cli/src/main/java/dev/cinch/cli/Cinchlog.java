@@ -7,6 +7,8 @@ import dev.cinch.logs.LogStores;
 import dev.cinch.logs.metrics.MeteredLogStore;
 import dev.cinch.logs.policy.JobSecrets;
 import dev.cinch.logs.policy.MaskingLogStore;
+import dev.cinch.logs.policy.SizeLimit;
+import dev.cinch.logs.policy.SizeLimitLogStore;
 import dev.cinch.sql.Database;
 import dev.cinch.logs.config.CinchConfig;
 import dev.cinch.logs.config.ConfigException;
@@ -101,6 +103,8 @@ public final class Cinchlog implements AutoCloseable {
      */
     final MeterRegistry meters = new SimpleMeterRegistry();
     private MeteredLogStore store;
+    private SizeLimitLogStore limited;
+    private Optional<SizeLimit> writeLimit = Optional.empty();
     private Metadata metadata;
     private boolean schemaChecked;
 
@@ -208,19 +212,33 @@ public final class Cinchlog implements AutoCloseable {
         return config;
     }
 
-    /**
-     * The configured log store, opened on first use and closed with the CLI. The {@code db} store keeps logs in the
-     * metadata database: it borrows the metadata's pool (one pool per database; on SQLite a second one would compete
-     * for the write lock) and the metadata schema is brought up to date first, as for every metadata command. It is
-     * metered ({@link #meters}); use {@link #meteredStore()} to reach a store's own API behind the meters.
-     */
     /** An environment variable of this invocation, or null. */
     String env(String name) {
         return env.get(name);
     }
 
+    /**
+     * Sets the size limit of the jobs this invocation writes ({@code run}, {@code append}); other commands write no
+     * output and keep none.
+     */
+    void limitWrites(Optional<SizeLimit> limit) {
+        writeLimit = limit;
+    }
+
+    /**
+     * The configured log store, opened on first use and closed with the CLI. The {@code db} store keeps logs in the
+     * metadata database: it borrows the metadata's pool (one pool per database; on SQLite a second one would compete
+     * for the write lock) and the metadata schema is brought up to date first, as for every metadata command. It is
+     * metered ({@link #meters}); use {@link #meteredStore()} to reach a store's own API behind the meters.
+     *
+     * <p>It is always behind the size limit's store, limit or not: {@code stat}, {@code ls}, {@code delete} and
+     * {@code cleanup} must see a limited job's tail buffer and summary as part of the job, whoever wrote it.
+     */
     public LogStore store() {
-        return meteredStore();
+        if (limited == null) {
+            limited = new SizeLimitLogStore(meteredStore(), job -> writeLimit);
+        }
+        return limited;
     }
 
     /**
@@ -281,8 +299,9 @@ public final class Cinchlog implements AutoCloseable {
     public void close() {
         try {
             if (store != null) {
-                store.close();
+                store.close(); // the size limit's store holds nothing of its own to close
                 store = null;
+                limited = null;
             }
         } finally {
             if (metadata != null) {

@@ -297,27 +297,48 @@ public final class CinchConfig {
         return (int) getLong(key, defaultValue, min, max);
     }
 
-    /** A byte size: {@code 1048576}, {@code 256KiB}, {@code 1MiB}, {@code 2GB} (binary multiples throughout). */
-    public long getBytes(String key, long defaultValue, long min, long max) {
-        Setting s = settings.get(key);
-        if (s == null) {
-            return defaultValue;
-        }
-        Matcher m = SIZE.matcher(s.value().trim());
+    /**
+     * Parses a byte size as config values and size options on the command line write it: {@code 1048576},
+     * {@code 256KiB}, {@code 1MiB}, {@code 2GB} (binary multiples throughout); empty when {@code value} is not one.
+     *
+     * @throws ArithmeticException when the size does not fit a long
+     */
+    public static java.util.OptionalLong parseSize(String value) {
+        Matcher m = SIZE.matcher(value.trim());
         if (!m.matches()) {
-            throw new ConfigException(key, "must be a size such as 65536, 256KiB or 1MiB, got " + describe(key, s));
+            return java.util.OptionalLong.empty();
         }
-        long n = Long.parseLong(m.group(1));
+        long n;
+        try {
+            n = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            throw new ArithmeticException("size " + value + " does not fit a long");
+        }
         String unit = m.group(2) == null ? "" : m.group(2).toUpperCase(Locale.ROOT);
         long mult = unit.isEmpty() || unit.equals("B") ? 1 : switch (unit.charAt(0)) {
             case 'K' -> 1L << 10;
             case 'M' -> 1L << 20;
             default -> 1L << 30;
         };
-        if (n > Long.MAX_VALUE / mult) {
+        return java.util.OptionalLong.of(Math.multiplyExact(n, mult));
+    }
+
+    /** A byte size: {@code 1048576}, {@code 256KiB}, {@code 1MiB}, {@code 2GB} (binary multiples throughout). */
+    public long getBytes(String key, long defaultValue, long min, long max) {
+        Setting s = settings.get(key);
+        if (s == null) {
+            return defaultValue;
+        }
+        java.util.OptionalLong n;
+        try {
+            n = parseSize(s.value());
+        } catch (ArithmeticException e) {
             throw new ConfigException(key, "is too large: " + describe(key, s));
         }
-        return checkRange(key, s, n * mult, min, max);
+        if (n.isEmpty()) {
+            throw new ConfigException(key, "must be a size such as 65536, 256KiB or 1MiB, got " + describe(key, s));
+        }
+        return checkRange(key, s, n.getAsLong(), min, max);
     }
 
     /** A duration: {@code 5ms}, {@code 30s}, {@code 10m}, {@code 2h}, {@code 30d}. */
