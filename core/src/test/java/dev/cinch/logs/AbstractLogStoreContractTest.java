@@ -774,6 +774,16 @@ public abstract class AbstractLogStoreContractTest {
             counting.reset();
             assertThat(s.readLines(j, lines - 10, 20)).isEqualTo(LogReference.lines(bytes, lines - 10, 20));
             assertThat(counting.chunksRead.get()).as("chunks fetched after a restart").isLessThanOrEqualTo(10);
+            // Empty chunks at the end: one past the last line is still the end, and further is still beyond it.
+            s.append(j, chunk(chunks + 1, "no newline at the end"));
+            s.append(j, chunk(chunks + 2, ""));
+            s.append(j, chunk(chunks + 3, ""));
+            long last = lines + 2; // the restart's line, then this one
+            assertThat(s.readLines(j, last, 5)).asString().isEqualTo("no newline at the end");
+            assertThat(s.readLines(j, last + 1, 5)).isEmpty();
+            LogStore finalStore = s;
+            assertThatThrownBy(() -> finalStore.readLines(j, last + 2, 1)).isInstanceOf(LinesBeyondEndException.class)
+                    .hasMessageContaining("(" + last + " lines)");
         } finally {
             s.close();
         }

@@ -858,6 +858,11 @@ public final class StorageBackedLogStore implements LogStore {
                 hi = mid - 1;
             }
         }
+        // Step back over empty chunks: when the line lies past the end, LineSlice tells "one past the last line" from
+        // "beyond it" by the log's last byte, which only a chunk with bytes shows. Counts before them are no higher.
+        while (lo > 0 && s.entry(lo).length() == 0) {
+            lo--;
+        }
         return lo;
     }
 
