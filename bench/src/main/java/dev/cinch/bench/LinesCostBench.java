@@ -23,9 +23,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Whether {@code readLines} costs what its answer holds: 100 lines (12.5 KiB) read at the start, the middle and the
- * end of one 72 MiB log of 128-byte lines in 4 KiB chunks, open or sealed. Sealed, the three should cost the same
- * (one frame found from the archive's line numbers); open, the cost grows with the position, because open logs do
- * not record line numbers and the walk starts at the first chunk (ADR 0009).
+ * end of one 72 MiB log of 128-byte lines in 4 KiB chunks, open or sealed. All six should cost about the same:
+ * sealed, one frame found from the archive's line numbers; open, a few chunks found from the newline counts recorded
+ * with each chunk (ADR 0009; before those counts the open walk started at the first chunk and grew with the position).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

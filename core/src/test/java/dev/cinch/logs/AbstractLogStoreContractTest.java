@@ -7,6 +7,10 @@ import dev.cinch.logs.archive.ArchiveOptions;
 import dev.cinch.logs.archive.SeekableArchiveWriter;
 import dev.cinch.logs.config.CinchConfig;
 import dev.cinch.logs.config.ConfigException;
+import dev.cinch.logs.storage.CountingStorage;
+import dev.cinch.logs.storage.LogStorage;
+import dev.cinch.logs.store.StorageBackedLogStore;
+import dev.cinch.logs.store.StoreOptions;
 import dev.cinch.logs.text.SearchMatch;
 import dev.cinch.logs.text.SearchOptions;
 import org.junit.jupiter.api.AfterAll;
@@ -84,7 +88,12 @@ public abstract class AbstractLogStoreContractTest {
          * when the holder's lease was not renewed in time. Absent unless {@link #canLoseWriterRole()} says otherwise:
          * most backends' role (a file lock, a row lock) cannot be lost by a live holder.
          */
-        LOSE_WRITER_ROLE
+        LOSE_WRITER_ROLE,
+        /**
+         * {@link #openStorage}: the backend's {@link LogStorage} itself, to count what a read fetches from it. Absent
+         * unless {@link #canOpenStorage()} says otherwise.
+         */
+        OPEN_STORAGE
     }
 
     /** The configuration that selects and sets up this backend (its provider name in {@code log-store}). */
@@ -96,6 +105,22 @@ public abstract class AbstractLogStoreContractTest {
      */
     protected LogStore openStore() {
         return LogStores.fromClassPath().open(storeConfig());
+    }
+
+    /**
+     * True for a suite that implements {@link #openStorage}; otherwise {@link Capability#OPEN_STORAGE} counts as absent
+     * (a decorator's suite, whose store is not one {@link StorageBackedLogStore} over one storage).
+     */
+    protected boolean canOpenStorage() {
+        return false;
+    }
+
+    /**
+     * The backend's storage over this test's storage, as its provider builds it (for {@link Capability#OPEN_STORAGE}:
+     * a case wraps it to count what reads fetch).
+     */
+    protected LogStorage openStorage() throws Exception {
+        throw new UnsupportedOperationException("declare Capability.OPEN_STORAGE absent or implement openStorage");
     }
 
     /** Prepares storage before the test's first store opens (a fresh schema, a bucket prefix). */
@@ -194,7 +219,8 @@ public abstract class AbstractLogStoreContractTest {
 
     /** Skips the calling case, by name, when the backend declares {@code c} absent. */
     protected final void require(Capability c, TestInfo info) {
-        if (absentCapabilities().contains(c) || (c == Capability.LOSE_WRITER_ROLE && !canLoseWriterRole())) {
+        if (absentCapabilities().contains(c) || (c == Capability.LOSE_WRITER_ROLE && !canLoseWriterRole())
+                || (c == Capability.OPEN_STORAGE && !canOpenStorage())) {
             String name = info.getTestMethod().map(java.lang.reflect.Method::getName).orElse("?");
             SKIPPED.computeIfAbsent(getClass(), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
                     .add(name + " (needs " + c + ")");
@@ -796,6 +822,70 @@ public abstract class AbstractLogStoreContractTest {
             assertThat(readAllChunks(store, j)).isEqualTo(chunks);
             assertThat(store.readTailLines(j, 2)).isEqualTo(LogReference.tail(expected, 2));
             assertThat(store.stat(j).crc32c()).isEqualTo(crc(expected));
+        }
+    }
+
+    /**
+     * ADR 0009: a line read of an open log costs what the answer holds, wherever the lines are. Counted on the storage:
+     * reading 50 lines near the end (and in the middle) of a 400-chunk open log fetches a handful of chunks and
+     * O(log chunks) index look-ups, where a scan from the first chunk would fetch all 400.
+     */
+    @Test
+    void readLinesOfAnOpenLogFetchesWhatTheAnswerHolds(TestInfo info) throws Exception {
+        require(Capability.OPEN_STORAGE, info);
+        CountingStorage counting = new CountingStorage(openStorage());
+        LogStore s = new StorageBackedLogStore(StoreOptions.defaults("counted"), counting);
+        try {
+            JobId j = job("lines-cost");
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            int chunks = 400;
+            int linesPerChunk = 200;
+            List<LogChunk> batch = new ArrayList<>();
+            for (int c = 0; c < chunks; c++) {
+                StringBuilder b = new StringBuilder();
+                for (int l = 0; l < linesPerChunk; l++) {
+                    b.append(String.format("chunk %05d line %03d of a long running build%n", c, l));
+                }
+                if (c % 7 == 3) {
+                    b.setLength(b.length() - 5); // a line split across chunks
+                }
+                LogChunk chunk = chunk(c, b.toString());
+                batch.add(chunk);
+                all.write(chunk.data(), 0, chunk.data().length);
+            }
+            appendAll(s, j, batch);
+            byte[] bytes = all.toByteArray();
+            long lines = countLines(bytes);
+            for (long from : new long[] {lines - 49, lines / 2, 2}) {
+                counting.reset();
+                byte[] got = s.readLines(j, from, 50);
+                assertThat(got).as("lines %d+50", from).isEqualTo(LogReference.lines(bytes, from, 50));
+                assertThat(counting.chunksRead.get()).as("chunks fetched for lines %d+50 of %d chunks", from, chunks)
+                        .isLessThanOrEqualTo(10);
+                assertThat(counting.lookups.get()).as("index look-ups for lines %d+50", from).isLessThanOrEqualTo(40);
+            }
+            // A restart (the writer's recovery reads the counts back) keeps the cost.
+            s.close();
+            counting = new CountingStorage(openStorage());
+            s = new StorageBackedLogStore(StoreOptions.defaults("counted"), counting);
+            s.append(j, chunk(chunks, "after the restart\n"));
+            all.write("after the restart\n".getBytes(StandardCharsets.UTF_8));
+            bytes = all.toByteArray();
+            counting.reset();
+            assertThat(s.readLines(j, lines - 10, 20)).isEqualTo(LogReference.lines(bytes, lines - 10, 20));
+            assertThat(counting.chunksRead.get()).as("chunks fetched after a restart").isLessThanOrEqualTo(10);
+            // Empty chunks at the end: one past the last line is still the end, and further is still beyond it.
+            s.append(j, chunk(chunks + 1, "no newline at the end"));
+            s.append(j, chunk(chunks + 2, ""));
+            s.append(j, chunk(chunks + 3, ""));
+            long last = lines + 2; // the restart's line, then this one
+            assertThat(s.readLines(j, last, 5)).asString().isEqualTo("no newline at the end");
+            assertThat(s.readLines(j, last + 1, 5)).isEmpty();
+            LogStore finalStore = s;
+            assertThatThrownBy(() -> finalStore.readLines(j, last + 2, 1)).isInstanceOf(LinesBeyondEndException.class)
+                    .hasMessageContaining("(" + last + " lines)");
+        } finally {
+            s.close();
         }
     }
 

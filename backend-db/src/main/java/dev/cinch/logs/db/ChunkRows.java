@@ -30,7 +30,7 @@ final class ChunkRows {
 
     static Optional<Head> head(Connection c, JobId job) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT sealed, chunks, raw_bytes, crc32c, last_ts, stored_bytes,"
-                + " writer, lease_until, archive_id, archive_size FROM log_heads WHERE job_id = ?")) {
+                + " writer, lease_until, archive_id, archive_size, newlines FROM log_heads WHERE job_id = ?")) {
             ps.setString(1, job.value());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -38,8 +38,12 @@ final class ChunkRows {
                 }
                 long archiveId = rs.getLong(9);
                 Long archive = rs.wasNull() ? null : archiveId;
+                long newlines = rs.getLong(11);
+                if (rs.wasNull()) {
+                    newlines = LogTotals.UNKNOWN_NEWLINES; // a log stored before counts were kept (migration 002)
+                }
                 return Optional.of(new Head(rs.getInt(1) != 0,
-                        new LogTotals(rs.getLong(2), rs.getLong(3), rs.getInt(4), rs.getLong(5)), rs.getLong(6),
+                        new LogTotals(rs.getLong(2), rs.getLong(3), rs.getInt(4), rs.getLong(5), newlines), rs.getLong(6),
                         rs.getString(7), rs.getLong(8), archive, rs.getLong(10)));
             }
         }
@@ -67,6 +71,24 @@ final class ChunkRows {
         }
     }
 
+    /**
+     * The newlines in chunks {@code 0..seq} as recorded with chunk {@code seq}: one primary-key lookup;
+     * {@link LogTotals#UNKNOWN_NEWLINES} when the row was stored before counts were kept (NULL) or is gone.
+     */
+    static long newlinesThrough(Connection c, JobId job, long seq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT newlines_after FROM log_chunks WHERE job_id = ? AND seq = ?")) {
+            ps.setString(1, job.value());
+            ps.setLong(2, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return LogTotals.UNKNOWN_NEWLINES;
+                }
+                long n = rs.getLong(1);
+                return rs.wasNull() ? LogTotals.UNKNOWN_NEWLINES : n;
+            }
+        }
+    }
+
     /** Chunks {@code [from, to)} with their bodies, in seq order (fewer when some are gone). */
     static List<StoredChunk> read(Connection c, JobId job, long from, long to) throws SQLException {
         List<StoredChunk> out = new ArrayList<>((int) Math.min(to - from, 4096));
@@ -84,7 +106,8 @@ final class ChunkRows {
         return out;
     }
 
-    static void insert(PreparedStatement ps, JobId job, StoredChunk chunk) throws SQLException {
+    /** Adds the row of {@code chunk}, with the newlines up to and including it (NULL when unknown), to the batch. */
+    static void insert(PreparedStatement ps, JobId job, StoredChunk chunk, long newlinesAfter) throws SQLException {
         ChunkIndexEntry e = chunk.entry();
         EncodedChunk b = chunk.body();
         ps.setString(1, job.value());
@@ -97,9 +120,14 @@ final class ChunkRows {
         ps.setInt(8, b.encoding().code());
         ps.setInt(9, b.dictionaryId());
         ps.setBytes(10, b.payload());
+        if (newlinesAfter == LogTotals.UNKNOWN_NEWLINES) {
+            ps.setNull(11, java.sql.Types.BIGINT);
+        } else {
+            ps.setLong(11, newlinesAfter);
+        }
         ps.addBatch();
     }
 
     static final String INSERT = "INSERT INTO log_chunks (job_id, seq, raw_offset, raw_length, stream, ts, crc32c,"
-            + " encoding, dictionary_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " encoding, dictionary_id, body, newlines_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 }

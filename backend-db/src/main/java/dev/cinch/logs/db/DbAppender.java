@@ -24,6 +24,8 @@ final class DbAppender implements OpenLogAppender {
     /** Guards {@link #pending}, {@link #written} and the commit step's hand-over. */
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayList<StoredChunk> pending = new ArrayList<>();
+    /** For each pending chunk, the log's newlines up to and including it (unknown: -1); stored in its row. */
+    private final ArrayList<Long> pendingNewlines = new ArrayList<>();
     private volatile LogTotals written;
     private volatile LogTotals committed;
     private volatile long committedStoredBytes;
@@ -42,7 +44,8 @@ final class DbAppender implements OpenLogAppender {
     }
 
     /** What one group commit takes from this log: the pending chunks and the totals they lead to. */
-    record Batch(DbAppender appender, LogTotals from, LogTotals upTo, long storedBytes, List<StoredChunk> chunks) {
+    record Batch(DbAppender appender, LogTotals from, LogTotals upTo, long storedBytes, List<StoredChunk> chunks,
+                 List<Long> newlinesAfter) {
     }
 
     /** The chunks written and not yet committed, or null when there are none (or the appender is closed). */
@@ -52,7 +55,8 @@ final class DbAppender implements OpenLogAppender {
             if (pending.isEmpty()) {
                 return null;
             }
-            return new Batch(this, committed, written, writtenStoredBytes, List.copyOf(pending));
+            return new Batch(this, committed, written, writtenStoredBytes, List.copyOf(pending),
+                    List.copyOf(pendingNewlines));
         } finally {
             lock.unlock();
         }
@@ -65,6 +69,7 @@ final class DbAppender implements OpenLogAppender {
             int n = (int) (b.upTo().chunks() - committed.chunks());
             if (n > 0) {
                 pending.subList(0, Math.min(n, pending.size())).clear();
+                pendingNewlines.subList(0, Math.min(n, pendingNewlines.size())).clear();
                 committed = b.upTo();
                 committedStoredBytes = b.storedBytes();
             }
@@ -119,6 +124,7 @@ final class DbAppender implements OpenLogAppender {
                 throw new IOException("the writer of job " + job + " is closed");
             }
             pending.add(chunk);
+            pendingNewlines.add(after.newlines());
             written = after;
             writtenStoredBytes += chunk.body().payload().length;
         } finally {

@@ -197,7 +197,7 @@ public final class DbLogStorage implements LogStorage, ChunkDictionaries {
                 if (!create) {
                     return Take.ABSENT;
                 }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO log_heads (job_id, writer, lease_until) VALUES (?, ?, ?)"
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO log_heads (job_id, writer, lease_until, newlines) VALUES (?, ?, ?, 0)"
                         + " ON CONFLICT (job_id) DO NOTHING")) {
                     ps.setString(1, job.value());
                     ps.setString(2, instanceId);

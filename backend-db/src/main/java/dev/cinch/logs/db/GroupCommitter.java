@@ -112,7 +112,8 @@ final class GroupCommitter {
         try {
             db.inTransaction(describe(work), c -> {
                 try (PreparedStatement up = c.prepareStatement("UPDATE log_heads SET chunks = ?, raw_bytes = ?, crc32c = ?,"
-                        + " last_ts = ?, stored_bytes = ?, lease_until = ? WHERE job_id = ? AND writer = ? AND chunks = ?"
+                        + " last_ts = ?, stored_bytes = ?, lease_until = ?, newlines = ? WHERE job_id = ? AND writer = ?"
+                        + " AND chunks = ?"
                         + " AND sealed = 0")) {
                     for (DbAppender.Batch b : work) {
                         up.setLong(1, b.upTo().chunks());
@@ -121,9 +122,14 @@ final class GroupCommitter {
                         up.setLong(4, b.upTo().lastTimestampMillis());
                         up.setLong(5, b.storedBytes());
                         up.setLong(6, leaseUntil);
-                        up.setString(7, b.appender().job.value());
-                        up.setString(8, storage.instanceId());
-                        up.setLong(9, b.from().chunks());
+                        if (b.upTo().newlinesKnown()) {
+                            up.setLong(7, b.upTo().newlines());
+                        } else {
+                            up.setNull(7, java.sql.Types.BIGINT);
+                        }
+                        up.setString(8, b.appender().job.value());
+                        up.setString(9, storage.instanceId());
+                        up.setLong(10, b.from().chunks());
                         up.addBatch();
                     }
                     int[] counts = up.executeBatch();
@@ -134,8 +140,9 @@ final class GroupCommitter {
                 try (PreparedStatement ins = c.prepareStatement(ChunkRows.INSERT)) {
                     for (int i = 0; i < work.size(); i++) {
                         if (!lost[i]) {
-                            for (var chunk : work.get(i).chunks()) {
-                                ChunkRows.insert(ins, work.get(i).appender().job, chunk);
+                            DbAppender.Batch b = work.get(i);
+                            for (int k = 0; k < b.chunks().size(); k++) {
+                                ChunkRows.insert(ins, b.appender().job, b.chunks().get(k), b.newlinesAfter().get(k));
                             }
                         }
                     }

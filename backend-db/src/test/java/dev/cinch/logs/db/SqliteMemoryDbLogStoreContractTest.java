@@ -44,6 +44,11 @@ class SqliteMemoryDbLogStoreContractTest extends AbstractDbContractTest {
     }
 
     @Override
+    protected Database openDatabase() {
+        return db.lend(LogStoreErrors.INSTANCE);
+    }
+
+    @Override
     protected <T> T sql(SqlWork<T> work) throws SQLException {
         try (Connection c = db.connection()) {
             return work.run(c);

@@ -3,6 +3,7 @@ package dev.cinch.logs.fs;
 import dev.cinch.logs.CorruptLogException;
 import dev.cinch.logs.JobId;
 import dev.cinch.logs.LogLockedException;
+import dev.cinch.logs.codec.ChunkCodec;
 import dev.cinch.logs.codec.Crc32c;
 import dev.cinch.logs.codec.EncodedChunk;
 import dev.cinch.logs.storage.LogTotals;
@@ -56,6 +57,8 @@ final class FsAppender implements OpenLogAppender {
     private boolean syncing;
     /** Index entries of written, uncommitted frames, in seq order. Guarded by {@link #lock}. */
     private final ArrayList<IndexEntry> pending = new ArrayList<>();
+    /** For each pending entry, the newlines up to and including its chunk (unknown: -1). Guarded by {@link #lock}. */
+    private final ArrayList<Long> pendingNewlines = new ArrayList<>();
     /** Set under {@link #lock} by {@link #close}. */
     private volatile boolean closed;
 
@@ -88,7 +91,21 @@ final class FsAppender implements OpenLogAppender {
             log.close();
             throw e;
         }
-        OpenLogFiles files = new OpenLogFiles(job, log, idx);
+        FileChannel lines;
+        try {
+            lines = OpenLogFiles.openLines(dir, true);
+            if (lines == null && idx.size() == 0) {
+                // A new log (or one that never committed a chunk): keep its newline counts. An open log with index
+                // entries and no open.lines was stored before counts were kept and stays without them.
+                lines = FileChannel.open(dir.resolve(FsLayout.OPEN_LINES), StandardOpenOption.READ,
+                        StandardOpenOption.WRITE, StandardOpenOption.CREATE);
+            }
+        } catch (IOException e) {
+            log.close();
+            idx.close();
+            throw e;
+        }
+        OpenLogFiles files = new OpenLogFiles(job, log, idx, lines);
         FileLock fl;
         try {
             fl = log.tryLock();
@@ -103,7 +120,9 @@ final class FsAppender implements OpenLogAppender {
             throw new LogLockedException(job, "another process or store instance (open.log is locked)");
         }
         try {
-            return new FsAppender(job, dir, files, fl, recover(job, files), durability);
+            OpenLogState state = recover(job, files);
+            return new FsAppender(job, dir, files, fl, state.withNewlines(recoverLines(job, files, state.chunks())),
+                    durability);
         } catch (IOException | RuntimeException e) {
             fl.release();
             files.close();
@@ -177,7 +196,74 @@ final class FsAppender implements OpenLogAppender {
                         job, dropped, reindexed, logSize - pos);
             }
         }
-        return OpenLogState.after(entries, last);
+        return OpenLogState.after(entries, last, LogTotals.UNKNOWN_NEWLINES);
+    }
+
+    /**
+     * Makes open.lines agree with the recovered index of {@code entries} chunks: keeps the longest prefix of intact
+     * entries whose counts never go down, counts the newlines of the chunks after it from their frames (those
+     * re-indexed by {@link #recover}, or whose count did not reach the disk), and cuts the rest. Reads open.lines
+     * once and decodes only the chunks without a count.
+     *
+     * @return the log's newline count, or {@link LogTotals#UNKNOWN_NEWLINES} for a log without open.lines (stored
+     *     before counts were kept) or whose chunks could not be counted
+     */
+    private static long recoverLines(JobId job, OpenLogFiles f, long entries) throws IOException {
+        if (f.lines == null) {
+            return LogTotals.UNKNOWN_NEWLINES;
+        }
+        long onDisk = Math.min(f.lineEntries(), entries);
+        long valid = 0;
+        long total = 0;
+        scan:
+        while (valid < onDisk) {
+            int n = (int) Math.min(16_384, onDisk - valid);
+            ByteBuffer b = ByteBuffer.allocate(n * OpenLogFiles.LINES_BYTES);
+            OpenLogFiles.readFully(f.lines, b, valid * OpenLogFiles.LINES_BYTES);
+            for (int i = 0; i < n; i++) {
+                long count = OpenLogFiles.decodeLines(b, i * OpenLogFiles.LINES_BYTES, valid);
+                if (count < total) {
+                    break scan; // torn, damaged or not written: counted again below
+                }
+                total = count;
+                valid++;
+            }
+        }
+        long derived = entries - valid;
+        if (derived > 0) {
+            try (ChunkCodec codec = new ChunkCodec(ChunkCodec.DEFAULT_LEVEL)) {
+                ByteBuffer out = ByteBuffer.allocate((int) derived * OpenLogFiles.LINES_BYTES);
+                for (long seq = valid; seq < entries; seq++) {
+                    IndexEntry e = f.entry(seq);
+                    if (e == null) {
+                        throw new CorruptLogException(job, "open.idx entry for seq " + seq + " (CRC mismatch)");
+                    }
+                    byte[] span = f.logBytes(e.fileOffset(), e.frameEnd(), seq);
+                    EncodedChunk body = f.body(seq, e, span, e.fileOffset());
+                    // The fs store keeps no dictionaries, so a body decodes on its own.
+                    byte[] raw = codec.decode(job, seq, body.payload(), 0, body.payload().length, body.encoding(),
+                            body.rawLength(), body.crc32c());
+                    total += LogTotals.countNewlines(raw);
+                    OpenLogFiles.encodeLines(out, seq, total);
+                }
+                OpenLogFiles.writeFully(f.lines, out.flip(), valid * OpenLogFiles.LINES_BYTES);
+            } catch (CorruptLogException e) {
+                // A chunk that cannot be decoded cannot be counted: keep the counts before it and record no more for
+                // this log (reads fall back to reading from the last counted chunk; the chunk's own read reports it).
+                LOG.warn("job {}: open.lines stops at seq {}: {}", job, valid, e.getMessage());
+                f.lines.truncate(valid * OpenLogFiles.LINES_BYTES);
+                f.lines.force(true);
+                return LogTotals.UNKNOWN_NEWLINES;
+            }
+        }
+        boolean repaired = derived > 0 || f.lines.size() != entries * OpenLogFiles.LINES_BYTES;
+        if (f.lines.size() != entries * OpenLogFiles.LINES_BYTES) {
+            f.lines.truncate(entries * OpenLogFiles.LINES_BYTES);
+        }
+        if (repaired) {
+            f.lines.force(true);
+        }
+        return total;
     }
 
     @Override
@@ -228,7 +314,8 @@ final class FsAppender implements OpenLogAppender {
             IndexEntry entry = new IndexEntry(s.logFileBytes(), s.rawBytes(), body.rawLength(), payload.length,
                     chunk.entry().timestampMillis(), body.crc32c(), after.crc32c(), chunk.entry().stream());
             pending.add(entry);
-            written = OpenLogState.after(chunk.seq() + 1, entry);
+            pendingNewlines.add(after.newlines());
+            written = OpenLogState.after(chunk.seq() + 1, entry, after.newlines());
         } finally {
             lock.unlock();
         }
@@ -319,12 +406,14 @@ final class FsAppender implements OpenLogAppender {
             if (covered <= 0) {
                 return;
             }
+            writeLines(committed.chunks(), covered);
             ByteBuffer entries = ByteBuffer.allocate(covered * IndexEntry.BYTES);
             for (IndexEntry e : pending.subList(0, covered)) {
                 e.encodeInto(entries);
             }
             OpenLogFiles.writeFully(files.idx, entries.flip(), committed.indexFileBytes());
             pending.subList(0, covered).clear();
+            pendingNewlines.subList(0, covered).clear();
             committed = upTo;
         } finally {
             lock.unlock();
@@ -343,13 +432,31 @@ final class FsAppender implements OpenLogAppender {
         if (durable) {
             files.log.force(false);
         }
+        writeLines(committed.chunks(), pending.size());
         ByteBuffer entries = ByteBuffer.allocate(pending.size() * IndexEntry.BYTES);
         for (IndexEntry e : pending) {
             e.encodeInto(entries);
         }
         OpenLogFiles.writeFully(files.idx, entries.flip(), committed.indexFileBytes());
         pending.clear();
+        pendingNewlines.clear();
         committed = written;
+    }
+
+    /**
+     * Writes the open.lines entries of the first {@code count} pending chunks (seqs from {@code firstSeq}), before
+     * their index entries, so a chunk readers see has its count. Like open.idx it is not fsynced per commit: recovery
+     * counts again what did not reach the disk. Nothing is written for a log without counts.
+     */
+    private void writeLines(long firstSeq, int count) throws IOException {
+        if (files.lines == null || count == 0 || pendingNewlines.get(count - 1) < 0) {
+            return;
+        }
+        ByteBuffer b = ByteBuffer.allocate(count * OpenLogFiles.LINES_BYTES);
+        for (int i = 0; i < count; i++) {
+            OpenLogFiles.encodeLines(b, firstSeq + i, pendingNewlines.get(i));
+        }
+        OpenLogFiles.writeFully(files.lines, b.flip(), firstSeq * OpenLogFiles.LINES_BYTES);
     }
 
     /** Commits durably and forces the index too, so a clean restart has nothing to re-index. */
@@ -361,6 +468,9 @@ final class FsAppender implements OpenLogAppender {
             commit(true);
             files.log.force(false);
             files.idx.force(false);
+            if (files.lines != null) {
+                files.lines.force(false);
+            }
         } finally {
             lock.unlock();
         }
@@ -382,7 +492,14 @@ final class FsAppender implements OpenLogAppender {
         }
         try {
             FileChannel idx = FileChannel.open(dir.resolve(FsLayout.OPEN_INDEX), StandardOpenOption.READ);
-            return FsSnapshot.ofCommitted(new OpenLogFiles(job, log, idx), state);
+            FileChannel lines;
+            try {
+                lines = OpenLogFiles.openLines(dir, false);
+            } catch (IOException | RuntimeException e) {
+                idx.close();
+                throw e;
+            }
+            return FsSnapshot.ofCommitted(new OpenLogFiles(job, log, idx, lines), state);
         } catch (NoSuchFileException e) {
             log.close();
             throw new StaleSnapshotException(job, "open.idx is gone");
@@ -404,6 +521,9 @@ final class FsAppender implements OpenLogAppender {
                     commit(true);
                     files.log.force(false);
                     files.idx.force(false);
+                    if (files.lines != null) {
+                        files.lines.force(false);
+                    }
                 }
             } finally {
                 closed = true;

@@ -13,6 +13,7 @@ import java.util.zip.CRC32C;
  *   tmp/                     archives being written, each locked by its writer (same filesystem, so the final link is atomic)
  *   ab/cd/JOB/open.log       chunk frames of an open log
  *   ab/cd/JOB/open.idx       fixed-size index entries, one per chunk
+ *   ab/cd/JOB/open.lines     newline counts, one 16-byte entry per chunk (absent for logs stored before they were kept)
  *   ab/cd/JOB/sealed.zst     the archive of a sealed log (its presence means sealed)
  * </pre>
  * {@code ab/cd} are the first two bytes of the CRC32C of the job id in hex: 65,536 leaf folders keep every
@@ -21,6 +22,7 @@ import java.util.zip.CRC32C;
 final class FsLayout {
     static final String OPEN_LOG = "open.log";
     static final String OPEN_INDEX = "open.idx";
+    static final String OPEN_LINES = "open.lines";
     static final String SEALED = "sealed.zst";
     /** Suffix of a staged archive in {@code tmp/}. */
     static final String UPLOAD_SUFFIX = ".zst.part";
@@ -56,6 +58,10 @@ final class FsLayout {
 
     Path openIndex(JobId job) {
         return jobDir(job).resolve(OPEN_INDEX);
+    }
+
+    Path openLines(JobId job) {
+        return jobDir(job).resolve(OPEN_LINES);
     }
 
     Path sealed(JobId job) {

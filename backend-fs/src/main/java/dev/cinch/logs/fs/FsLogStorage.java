@@ -122,7 +122,7 @@ public final class FsLogStorage implements LogStorage {
         }
         try {
             FileChannel idx = FileChannel.open(layout.openIndex(job), StandardOpenOption.READ);
-            OpenLogFiles files = new OpenLogFiles(job, log, idx);
+            OpenLogFiles files = new OpenLogFiles(job, log, idx, OpenLogFiles.openLines(layout.jobDir(job), false));
             try {
                 return Optional.of(FsSnapshot.discover(files));
             } catch (IOException | RuntimeException e) {
@@ -292,9 +292,13 @@ public final class FsLogStorage implements LogStorage {
         return removed;
     }
 
-    /** Removes open.idx, then open.log (a log without its index is not open: readers see it gone at once). */
+    /**
+     * Removes open.lines, open.idx, then open.log (a log without its index is not open: readers see it gone at once;
+     * one stopped between the first two reads as a log stored before line counts were kept, which it still is).
+     */
     static void removeOpenFiles(FsLayout layout, JobId job) throws IOException {
-        boolean removed = Files.deleteIfExists(layout.openIndex(job));
+        boolean removed = Files.deleteIfExists(layout.openLines(job));
+        removed |= Files.deleteIfExists(layout.openIndex(job));
         removed |= Files.deleteIfExists(layout.openLog(job));
         if (removed) {
             fsyncDir(layout.jobDir(job));

@@ -61,7 +61,26 @@ final class FsSnapshot implements OpenLogSnapshot {
         }
         List<IndexEntry> after = files.intactFramesAfter(last, k);
         IndexEntry end = after.isEmpty() ? last : after.get(after.size() - 1);
-        return new FsSnapshot(files, OpenLogState.after(k + after.size(), end), k, after);
+        // Frames after the index have no open.lines entry yet: the count of the whole prefix is then unknown (the
+        // line search uses the counts of the indexed chunks and reads the rest).
+        long newlines = !after.isEmpty() ? LogTotals.UNKNOWN_NEWLINES
+                : k == 0 ? (files.lines == null ? LogTotals.UNKNOWN_NEWLINES : 0) : files.newlinesThrough(k - 1);
+        return new FsSnapshot(files, OpenLogState.after(k + after.size(), end, newlines), k, after);
+    }
+
+    /**
+     * From open.lines, for chunks this view takes from open.idx; unknown for the frames after the index (a writer of
+     * another process has not committed them yet, or one was killed) and for logs stored before counts were kept.
+     */
+    @Override
+    public long newlinesBefore(long seq) throws IOException {
+        if (seq < 0 || seq > state.chunks()) {
+            throw new IllegalArgumentException("seq " + seq + " outside 0.." + state.chunks());
+        }
+        if (seq == 0) {
+            return 0;
+        }
+        return seq <= indexed ? files.newlinesThrough(seq - 1) : LogTotals.UNKNOWN_NEWLINES;
     }
 
     @Override

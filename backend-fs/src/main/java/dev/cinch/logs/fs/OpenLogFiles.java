@@ -14,18 +14,79 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Positional reads of one open log's {@code open.log} (frames) and {@code open.idx} (entries), on channels of their
- * own. Shared by the writer's recovery and by read views; nothing here writes.
+ * Positional reads of one open log's {@code open.log} (frames), {@code open.idx} (entries) and {@code open.lines}
+ * (newline counts), on channels of their own. Shared by the writer's recovery and by read views; nothing here writes.
+ *
+ * <p>{@code open.lines} holds one {@link #LINES_BYTES}-byte entry per chunk, little-endian: the number of {@code \n}
+ * bytes in chunks {@code 0..seq} (i64), the CRC32C of that seq and count (u32, so a torn or misplaced entry is never
+ * taken for a count), 4 bytes reserved (0). It is a side file rather than a new {@code open.idx} entry version so that
+ * the index, its recovery and logs stored before the counts were kept stay exactly as they were: a log without
+ * {@code open.lines} is such a log, and is read by a scan from its first chunk. Entries are written with the index
+ * entries, before them; the writer's recovery keeps the intact prefix and re-derives the rest from the frames.
  */
 final class OpenLogFiles implements Closeable {
+    static final int LINES_BYTES = 16;
+
     final JobId job;
     final FileChannel log;
     final FileChannel idx;
+    /** open.lines, or null for a log stored before newline counts were kept. */
+    final FileChannel lines;
 
-    OpenLogFiles(JobId job, FileChannel log, FileChannel idx) {
+    OpenLogFiles(JobId job, FileChannel log, FileChannel idx, FileChannel lines) {
         this.job = job;
         this.log = log;
         this.idx = idx;
+        this.lines = lines;
+    }
+
+    /** Opens {@code dir}'s open.lines (read-only, or also for writing); null when there is none. */
+    static FileChannel openLines(java.nio.file.Path dir, boolean write) throws IOException {
+        try {
+            return write
+                    ? FileChannel.open(dir.resolve(FsLayout.OPEN_LINES), java.nio.file.StandardOpenOption.READ,
+                            java.nio.file.StandardOpenOption.WRITE)
+                    : FileChannel.open(dir.resolve(FsLayout.OPEN_LINES), java.nio.file.StandardOpenOption.READ);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /** Appends the open.lines entry saying chunks {@code 0..seq} hold {@code newlines} newlines to {@code b}. */
+    static void encodeLines(ByteBuffer b, long seq, long newlines) {
+        b.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putLong(newlines).putInt(linesCrc(seq, newlines)).putInt(0);
+    }
+
+    private static int linesCrc(long seq, long newlines) {
+        byte[] tmp = ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(seq).putLong(newlines).array();
+        return Crc32c.of(tmp, 0, tmp.length);
+    }
+
+    /** The count in an open.lines entry for {@code seq} at {@code at} in {@code b}; -1 when torn or damaged. */
+    static long decodeLines(ByteBuffer b, int at, long seq) {
+        ByteBuffer l = b.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long n = l.getLong(at);
+        return n >= 0 && l.getInt(at + 8) == linesCrc(seq, n) && l.getInt(at + 12) == 0 ? n : -1;
+    }
+
+    /** Complete entries in open.lines; 0 when there is none. */
+    long lineEntries() throws IOException {
+        return lines == null ? 0 : lines.size() / LINES_BYTES;
+    }
+
+    /** Newlines in chunks {@code 0..seq} as open.lines records them; -1 when it has no intact entry for seq. */
+    long newlinesThrough(long seq) throws IOException {
+        if (lines == null || (seq + 1) * LINES_BYTES > lines.size()) {
+            return -1;
+        }
+        ByteBuffer b = ByteBuffer.allocate(LINES_BYTES);
+        try {
+            readFully(lines, b, seq * LINES_BYTES);
+        } catch (EOFException e) {
+            return -1; // cut by the writer's recovery meanwhile
+        }
+        return decodeLines(b, 0, seq);
     }
 
     /** Complete entries in {@code open.idx} (a torn last entry is not counted). */
@@ -154,7 +215,13 @@ final class OpenLogFiles implements Closeable {
         try {
             log.close();
         } finally {
-            idx.close();
+            try {
+                idx.close();
+            } finally {
+                if (lines != null) {
+                    lines.close();
+                }
+            }
         }
     }
 }

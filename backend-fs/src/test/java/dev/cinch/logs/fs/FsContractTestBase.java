@@ -3,6 +3,7 @@ package dev.cinch.logs.fs;
 import dev.cinch.logs.AbstractLogStoreContractTest;
 import dev.cinch.logs.JobId;
 import dev.cinch.logs.config.CinchConfig;
+import dev.cinch.logs.storage.LogStorage;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -20,6 +21,16 @@ public abstract class FsContractTestBase extends AbstractLogStoreContractTest {
     @Override
     protected CinchConfig storeConfig() {
         return CinchConfig.of(Map.of("data-dir", dataDir.toString(), "log-store", "fs"));
+    }
+
+    @Override
+    protected boolean canOpenStorage() {
+        return true;
+    }
+
+    @Override
+    protected LogStorage openStorage() {
+        return new FsLogStorage(FsStoreConfig.from(storeConfig()));
     }
 
     private Path root() {

@@ -80,6 +80,119 @@ class FsStoreTest {
         }
     }
 
+    /** Chunks of 1 to 40 short lines, one in three ending mid-line, so counts differ from chunk to chunk. */
+    private static List<LogChunk> lineChunks(int from, int count, java.io.ByteArrayOutputStream all) {
+        List<LogChunk> out = new ArrayList<>();
+        for (int c = from; c < from + count; c++) {
+            StringBuilder b = new StringBuilder();
+            for (int l = 0; l <= c % 40; l++) {
+                b.append("chunk ").append(c).append(" line ").append(l).append('\n');
+            }
+            if (c % 3 == 1) {
+                b.append("unfinished ");
+            }
+            LogChunk chunk = chunk(c, b.toString());
+            out.add(chunk);
+            all.writeBytes(chunk.data());
+        }
+        return out;
+    }
+
+    private void assertLinesMatch(LogStore store, JobId job, byte[] bytes) {
+        long lines = 1;
+        for (byte b : bytes) {
+            lines += b == '\n' ? 1 : 0;
+        }
+        for (long from = 1; from <= lines; from += 37) {
+            assertThat(store.readLines(job, from, 25)).as("lines %d+25", from)
+                    .isEqualTo(dev.cinch.logs.testkit.LogReference.lines(bytes, from, 25));
+        }
+    }
+
+    /** newlinesBefore of every seq of the job's open log, read through a storage of its own. */
+    private long[] recordedCounts(JobId job) throws Exception {
+        try (FsLogStorage storage = new FsLogStorage(FsStoreConfig.from(CinchConfig.of(
+                Map.of("data-dir", dataDir.toString(), "log-store", "fs"))));
+             var snapshot = storage.openSnapshot(job).orElseThrow()) {
+            long[] out = new long[(int) snapshot.totals().chunks() + 1];
+            for (int seq = 0; seq < out.length; seq++) {
+                out[seq] = snapshot.newlinesBefore(seq);
+            }
+            return out;
+        }
+    }
+
+    private static long[] expectedCounts(List<LogChunk> chunks) {
+        long[] out = new long[chunks.size() + 1];
+        for (int i = 0; i < chunks.size(); i++) {
+            out[i + 1] = out[i] + dev.cinch.logs.storage.LogTotals.countNewlines(chunks.get(i).data());
+        }
+        return out;
+    }
+
+    @Test
+    void anOpenLogStoredBeforeLineCountsWereKeptIsReadByAScanAndStaysWithout() throws Exception {
+        JobId job = JobId.of("old-lines");
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        try (LogStore store = open()) {
+            appendAll(store, job, lineChunks(0, 60, all));
+        }
+        // What a store before the counts left behind: open.log and open.idx, no open.lines.
+        Files.delete(jobDir(job).resolve(FsLayout.OPEN_LINES));
+        assertThat(recordedCounts(job)[60]).isEqualTo(dev.cinch.logs.storage.LogTotals.UNKNOWN_NEWLINES);
+        try (LogStore store = open()) {
+            assertLinesMatch(store, job, all.toByteArray());
+            appendAll(store, job, lineChunks(60, 20, all)); // the writer recovers it and keeps it as it is
+            assertLinesMatch(store, job, all.toByteArray());
+        }
+        assertThat(jobDir(job).resolve(FsLayout.OPEN_LINES)).doesNotExist();
+        try (LogStore store = open()) {
+            assertLinesMatch(store, job, all.toByteArray());
+        }
+    }
+
+    @Test
+    void recoveryCountsTheChunksWhoseLineCountsOrIndexEntriesDidNotReachTheDisk() throws Exception {
+        JobId job = JobId.of("lost-lines");
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        List<LogChunk> chunks = lineChunks(0, 30, all);
+        try (LogStore store = open("fs.durability", "fsync")) {
+            appendAll(store, job, chunks);
+        }
+        Path dir = jobDir(job);
+        assertThat(dir.resolve(FsLayout.OPEN_LINES)).hasSize(30L * OpenLogFiles.LINES_BYTES);
+        assertThat(recordedCounts(job)).isEqualTo(expectedCounts(chunks));
+        // A crash that lost the last index entries (their frames survive) and more of open.lines, with a torn entry.
+        try (RandomAccessFile idx = new RandomAccessFile(dir.resolve("open.idx").toFile(), "rw")) {
+            idx.setLength(25L * IndexEntry.BYTES);
+        }
+        try (RandomAccessFile lines = new RandomAccessFile(dir.resolve(FsLayout.OPEN_LINES).toFile(), "rw")) {
+            lines.setLength(12L * OpenLogFiles.LINES_BYTES + 9);
+            lines.seek(9L * OpenLogFiles.LINES_BYTES + 3);
+            lines.write(0x7F); // damaged entry 9: counted again from its frame, as are those after it
+        }
+        // A reader (no writer) sees the counts of the intact prefix only; lines still read correctly.
+        long[] before = recordedCounts(job);
+        assertThat(before[9]).isEqualTo(expectedCounts(chunks)[9]);
+        assertThat(before[10]).isEqualTo(dev.cinch.logs.storage.LogTotals.UNKNOWN_NEWLINES);
+        try (LogStore store = open()) {
+            assertLinesMatch(store, job, all.toByteArray());
+        }
+        List<LogChunk> more = lineChunks(30, 5, all);
+        try (LogStore store = open()) {
+            appendAll(store, job, more); // the writer recovers first
+            assertLinesMatch(store, job, all.toByteArray());
+        }
+        List<LogChunk> every = new ArrayList<>(chunks);
+        every.addAll(more);
+        assertThat(dir.resolve(FsLayout.OPEN_LINES)).hasSize(35L * OpenLogFiles.LINES_BYTES);
+        assertThat(recordedCounts(job)).isEqualTo(expectedCounts(every));
+    }
+
+    private static void appendAll(LogStore store, JobId job, List<LogChunk> chunks) {
+        chunks.forEach(c -> store.append(job, c));
+    }
+
     @Test
     void tornTailIsCutAndUnindexedFramesAreRecovered() throws Exception {
         JobId job = JobId.of("torn");

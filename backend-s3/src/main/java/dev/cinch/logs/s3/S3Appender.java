@@ -40,6 +40,8 @@ final class S3Appender implements OpenLogAppender {
     private LogTotals stored;
     /** Chunks written and not yet stored, in seq order, starting at {@code stored.chunks()}. */
     private final ArrayList<StoredChunk> buffer = new ArrayList<>();
+    /** For each buffered chunk, the log's newline count through it as core computed it (unknown: -1). */
+    private final ArrayList<Long> bufferNewlines = new ArrayList<>();
     private long bufferBytes;
     private long oldestBufferedNanos;
     private volatile LogTotals written;
@@ -97,6 +99,7 @@ final class S3Appender implements OpenLogAppender {
                 oldestBufferedNanos = System.nanoTime();
             }
             buffer.add(chunk);
+            bufferNewlines.add(after.newlines());
             bufferBytes += chunk.body().payload().length;
             written = after;
             full = bufferBytes >= segmentBytes;
@@ -166,6 +169,7 @@ final class S3Appender implements OpenLogAppender {
         try {
             while (true) {
                 List<StoredChunk> batch = new ArrayList<>();
+                long[] newlines;
                 LogTotals before;
                 LogTotals after;
                 lock.lock();
@@ -176,21 +180,30 @@ final class S3Appender implements OpenLogAppender {
                     }
                     long bytes = 0;
                     after = before;
-                    for (StoredChunk c : buffer) {
+                    for (int i = 0; i < buffer.size(); i++) {
+                        StoredChunk c = buffer.get(i);
                         if (!batch.isEmpty() && bytes + c.body().payload().length > segmentBytes) {
                             break;
                         }
                         batch.add(c);
                         bytes += c.body().payload().length;
-                        after = after.plus(c.entry());
+                        long through = bufferNewlines.get(i); // as core computed it for this chunk
+                        after = after.newlinesKnown() && through >= after.newlines()
+                                ? after.plus(c.entry(), through - after.newlines())
+                                : after.plus(c.entry(), 0).withoutNewlines();
+                    }
+                    newlines = new long[batch.size()];
+                    for (int i = 0; i < newlines.length; i++) {
+                        newlines[i] = bufferNewlines.get(i);
                     }
                 } finally {
                     lock.unlock();
                 }
-                SegmentRef ref = put(batch, before, after);
+                SegmentRef ref = put(batch, newlines, before, after);
                 lock.lock();
                 try {
                     buffer.subList(0, batch.size()).clear();
+                    bufferNewlines.subList(0, batch.size()).clear();
                     bufferBytes = 0;
                     for (StoredChunk c : buffer) {
                         bufferBytes += c.body().payload().length;
@@ -210,7 +223,7 @@ final class S3Appender implements OpenLogAppender {
         }
     }
 
-    private SegmentRef put(List<StoredChunk> batch, LogTotals before, LogTotals after) throws IOException {
+    private SegmentRef put(List<StoredChunk> batch, long[] newlines, LogTotals before, LogTotals after) throws IOException {
         lease.check();
         S3Objects objects = storage.objects();
         long previous;
@@ -221,7 +234,7 @@ final class S3Appender implements OpenLogAppender {
             lock.unlock();
         }
         String key = storage.layout().segment(job, before.chunks(), before.rawBytes(), previous);
-        byte[] body = Segment.encode(batch, before, after);
+        byte[] body = Segment.encode(batch, newlines, before, after);
         Optional<String> etag = objects.putIfAbsent(key, body);
         if (etag.isEmpty()) {
             // Ours from an attempt whose answer was lost, or another writer's: only equal bytes are ours.

@@ -93,6 +93,27 @@ final class S3Snapshot implements OpenLogSnapshot {
         return header(segmentOf(seq)).entry(seq);
     }
 
+    /**
+     * From the header of the segment holding chunk {@code seq - 1} (usually cached); unknown for chunks still in the
+     * writer's buffer and in version 1 segments (a log stored before counts were kept).
+     */
+    @Override
+    public long newlinesBefore(long seq) throws IOException {
+        if (seq < 0 || seq > totals.chunks()) {
+            throw new IllegalArgumentException("seq " + seq + " outside 0.." + totals.chunks());
+        }
+        if (seq == 0) {
+            return 0;
+        }
+        if (seq == totals.chunks() && totals.newlinesKnown()) {
+            return totals.newlines();
+        }
+        if (seq - 1 >= segmentsEndSeq) {
+            return LogTotals.UNKNOWN_NEWLINES;
+        }
+        return header(segmentOf(seq - 1)).newlinesThrough(seq - 1);
+    }
+
     /** The segment from its key (no request), then its header. */
     @Override
     public long seqAt(long rawOffset) throws IOException {

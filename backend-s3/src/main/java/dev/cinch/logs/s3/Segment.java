@@ -29,9 +29,15 @@ import java.util.zip.CRC32C;
  * </pre>
  * The totals after the segment are what an open log's {@code stat} answers: a reader gets them from the last
  * segment's header alone.
+ *
+ * <p>Version 2 (magic {@code "CNCHSEG2"}) adds newline counts (ADR 0009): {@code newlines i64} after
+ * {@code lastTimestamp} (the log's count after the segment) and {@code newlinesAfter i64} at the end of each entry
+ * (the log's count up to and including that chunk), so a line read binary-searches them. A log stored before counts
+ * were kept has version 1 segments and goes on getting them (its counts are unknown); they are read as before.
  */
 final class Segment {
     static final byte[] MAGIC = "CNCHSEG1".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] MAGIC_V2 = "CNCHSEG2".getBytes(StandardCharsets.US_ASCII);
     static final int FIXED_BYTES = 8 + 4 + 4 + 8 + 8 + 8 + 8 + 4 + 8;
     static final int ENTRY_BYTES = 4 + 1 + 1 + 8 + 4 + 4 + 4;
 
@@ -39,12 +45,20 @@ final class Segment {
     }
 
     static int headerLength(int count) {
-        return FIXED_BYTES + count * ENTRY_BYTES + 4;
+        return headerLength(count, false);
     }
 
-    /** The object's bytes for {@code chunks}, which follow a log prefix of {@code before} and lead to {@code after}. */
-    static byte[] encode(List<StoredChunk> chunks, LogTotals before, LogTotals after) {
-        int header = headerLength(chunks.size());
+    static int headerLength(int count, boolean v2) {
+        return v2 ? FIXED_BYTES + 8 + count * (ENTRY_BYTES + 8) + 4 : FIXED_BYTES + count * ENTRY_BYTES + 4;
+    }
+
+    /**
+     * The object's bytes for {@code chunks}, which follow a log prefix of {@code before} and lead to {@code after};
+     * {@code newlinesAfter[i]} is the log's newline count through chunk i. Version 2 when the counts are known.
+     */
+    static byte[] encode(List<StoredChunk> chunks, long[] newlinesAfter, LogTotals before, LogTotals after) {
+        boolean v2 = after.newlinesKnown();
+        int header = headerLength(chunks.size(), v2);
         long total = header;
         for (StoredChunk c : chunks) {
             total += c.body().payload().length;
@@ -53,13 +67,20 @@ final class Segment {
             throw new IllegalArgumentException("segment of " + total + " bytes");
         }
         ByteBuffer b = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(MAGIC).putInt(header).putInt(chunks.size()).putLong(before.chunks()).putLong(before.rawBytes());
+        b.put(v2 ? MAGIC_V2 : MAGIC).putInt(header).putInt(chunks.size()).putLong(before.chunks()).putLong(before.rawBytes());
         b.putLong(after.chunks()).putLong(after.rawBytes()).putInt(after.crc32c()).putLong(after.lastTimestampMillis());
-        for (StoredChunk c : chunks) {
+        if (v2) {
+            b.putLong(after.newlines());
+        }
+        for (int i = 0; i < chunks.size(); i++) {
+            StoredChunk c = chunks.get(i);
             ChunkIndexEntry e = c.entry();
             EncodedChunk body = c.body();
             b.putInt(e.length()).put((byte) e.stream().code()).put((byte) body.encoding().code())
                     .putLong(e.timestampMillis()).putInt(e.crc32c()).putInt(body.dictionaryId()).putInt(body.payload().length);
+            if (v2) {
+                b.putLong(newlinesAfter[i]);
+            }
         }
         b.putInt(crc(b.array(), 0, header - 4));
         for (StoredChunk c : chunks) {
@@ -74,9 +95,15 @@ final class Segment {
         return (int) c.getValue();
     }
 
+    /** Where entry {@code i} starts in the header of a segment starting with {@code prefix}. */
+    static int entryOffset(byte[] prefix, int i) {
+        return prefix[7] == '2' ? FIXED_BYTES + 8 + i * (ENTRY_BYTES + 8) : FIXED_BYTES + i * ENTRY_BYTES;
+    }
+
     /** How many header bytes a segment starting with {@code prefix} has, or -1 when the prefix is not a segment. */
     static int declaredHeaderLength(byte[] prefix) {
-        if (prefix.length < FIXED_BYTES || !Arrays.equals(prefix, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+        if (prefix.length < FIXED_BYTES || (!Arrays.equals(prefix, 0, MAGIC.length, MAGIC, 0, MAGIC.length)
+                && !Arrays.equals(prefix, 0, MAGIC_V2.length, MAGIC_V2, 0, MAGIC_V2.length))) {
             return -1;
         }
         return ByteBuffer.wrap(prefix, 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
@@ -86,9 +113,10 @@ final class Segment {
      * The parsed header of a segment: where each chunk lies, in the log and in the object.
      *
      * @param bodyOffsets offset in the object of chunk i's body; element [count] is the object's expected size
+     * @param newlinesAfter the log's newline count through chunk i; null in a version 1 segment
      */
     record Header(long firstSeq, long rawStart, LogTotals after, ChunkIndexEntry[] entries, ChunkEncoding[] encodings,
-                  int[] dictionaryIds, long[] bodyOffsets) {
+                  int[] dictionaryIds, long[] bodyOffsets, long[] newlinesAfter) {
         int count() {
             return entries.length;
         }
@@ -104,6 +132,11 @@ final class Segment {
 
         ChunkIndexEntry entry(long seq) {
             return entries[(int) (seq - firstSeq)];
+        }
+
+        /** Newlines in chunks {@code 0..seq}, {@code seq} in this segment; unknown in a version 1 segment. */
+        long newlinesThrough(long seq) {
+            return newlinesAfter == null ? LogTotals.UNKNOWN_NEWLINES : newlinesAfter[(int) (seq - firstSeq)];
         }
 
         /** Chunks {@code [from, to)} whose bodies are {@code bodies[0..]}, which start at object offset {@code at}. */
@@ -135,12 +168,21 @@ final class Segment {
         if (storedCrc != crc(bytes, 0, declared - 4)) {
             throw new CorruptLogException(job, "segment " + key + " (seq " + expectedFirstSeq + "): header CRC32C mismatch");
         }
+        boolean v2 = bytes[7] == '2';
         b.position(12);
         int count = b.getInt();
         long firstSeq = b.getLong();
         long rawStart = b.getLong();
         LogTotals after = new LogTotals(b.getLong(), b.getLong(), b.getInt(), b.getLong());
-        if (count < 0 || declared != headerLength(count) || firstSeq != expectedFirstSeq || rawStart != expectedRawStart
+        if (v2) {
+            long newlines = b.getLong();
+            if (newlines < 0) {
+                throw new CorruptLogException(job, "segment " + key + " (seq " + expectedFirstSeq + "): newline count "
+                        + newlines);
+            }
+            after = new LogTotals(after.chunks(), after.rawBytes(), after.crc32c(), after.lastTimestampMillis(), newlines);
+        }
+        if (count < 0 || declared != headerLength(count, v2) || firstSeq != expectedFirstSeq || rawStart != expectedRawStart
                 || after.chunks() != firstSeq + count) {
             throw new CorruptLogException(job, "segment " + key + " (seq " + expectedFirstSeq + "): header says "
                     + count + " chunks from seq " + firstSeq + " at raw offset " + rawStart + ", totals " + after);
@@ -149,6 +191,7 @@ final class Segment {
         ChunkEncoding[] encodings = new ChunkEncoding[count];
         int[] dicts = new int[count];
         long[] offsets = new long[count + 1];
+        long[] newlinesAfter = v2 ? new long[count] : null;
         offsets[0] = declared;
         long raw = rawStart;
         for (int i = 0; i < count; i++) {
@@ -159,6 +202,9 @@ final class Segment {
             int crc = b.getInt();
             dicts[i] = b.getInt();
             long stored = Integer.toUnsignedLong(b.getInt());
+            if (v2) {
+                newlinesAfter[i] = b.getLong();
+            }
             try {
                 entries[i] = new ChunkIndexEntry(firstSeq + i, raw, length, LogStream.fromCode(stream), ts, crc);
                 encodings[i] = ChunkEncoding.fromCode(encoding);
@@ -173,6 +219,6 @@ final class Segment {
                     + " and object byte " + offsets[count] + "; header totals say " + after.rawBytes() + ", object is "
                     + objectSize + " bytes");
         }
-        return new Header(firstSeq, rawStart, after, entries, encodings, dicts, offsets);
+        return new Header(firstSeq, rawStart, after, entries, encodings, dicts, offsets, newlinesAfter);
     }
 }

@@ -3,6 +3,7 @@ package dev.cinch.logs.s3;
 import dev.cinch.logs.AbstractLogStoreContractTest;
 import dev.cinch.logs.JobId;
 import dev.cinch.logs.config.CinchConfig;
+import dev.cinch.logs.storage.LogStorage;
 import org.gaul.s3proxy.junit.S3ProxyExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -39,6 +40,17 @@ class S3LogStoreContractTest extends AbstractLogStoreContractTest {
     }
 
     private static final S3Layout LAYOUT = new S3Layout(TestS3.PREFIX);
+
+    @Override
+    protected boolean canOpenStorage() {
+        return true;
+    }
+
+    @Override
+    protected LogStorage openStorage() {
+        S3StoreConfig config = S3StoreConfig.from(storeConfig());
+        return new S3LogStorage(config, S3Clients.build(config, List.of()));
+    }
 
     /** The writer role is a lease, which a live holder loses when it is not renewed in time. */
     @Override
@@ -91,7 +103,8 @@ class S3LogStoreContractTest extends AbstractLogStoreContractTest {
         try (S3Client c = TestS3.client(S3)) {
             String key = segmentKey(c, job, seq);
             long[] at = S3Layout.parseSegment(key, LAYOUT.segmentPrefix(job));
-            flip(c, key, Segment.FIXED_BYTES + (int) (seq - at[0]) * Segment.ENTRY_BYTES);
+            byte[] bytes = c.getObjectAsBytes(b -> b.bucket(TestS3.BUCKET).key(key)).asByteArray();
+            flip(c, key, Segment.entryOffset(bytes, (int) (seq - at[0])));
         }
     }
 

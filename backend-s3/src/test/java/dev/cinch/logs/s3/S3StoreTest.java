@@ -66,6 +66,85 @@ class S3StoreTest {
         return new String(b, StandardCharsets.UTF_8);
     }
 
+    /** The version digit of every segment of the job's open log, in key order. */
+    private String segmentVersions(JobId job) {
+        StringBuilder out = new StringBuilder();
+        for (var o : raw.listObjectsV2Paginator(b -> b.bucket(TestS3.BUCKET).prefix(LAYOUT.segmentPrefix(job))).contents()) {
+            byte[] head = raw.getObjectAsBytes(b -> b.bucket(TestS3.BUCKET).key(o.key()).range("bytes=0-7")).asByteArray();
+            out.append((char) head[7]);
+        }
+        return out.toString();
+    }
+
+    private static List<LogChunk> lineChunks(int from, int count, java.io.ByteArrayOutputStream all) {
+        List<LogChunk> out = new ArrayList<>();
+        for (int c = from; c < from + count; c++) {
+            StringBuilder b = new StringBuilder();
+            for (int l = 0; l <= c % 11; l++) {
+                b.append("chunk ").append(c).append(" line ").append(l).append('\n');
+            }
+            if (c % 3 == 2) {
+                b.append("unfinished ");
+            }
+            out.add(chunk(c, b.toString()));
+            all.writeBytes(out.get(out.size() - 1).data());
+        }
+        return out;
+    }
+
+    private static void assertLinesMatch(LogStore store, JobId job, byte[] bytes) {
+        long lines = 1;
+        for (byte b : bytes) {
+            lines += b == '\n' ? 1 : 0;
+        }
+        for (long from = 1; from <= lines; from += 23) {
+            assertThat(store.readLines(job, from, 17)).as("lines %d+17", from)
+                    .isEqualTo(dev.cinch.logs.testkit.LogReference.lines(bytes, from, 17));
+        }
+    }
+
+    /**
+     * Segments of a log stored before newline counts were kept (version 1, written here through the storage with
+     * totals that have no count, as that store wrote them) are read by a scan, correctly, and the log goes on getting
+     * version 1 segments; a new log gets version 2 segments.
+     */
+    @Test
+    void anOpenLogStoredBeforeLineCountsWereKeptIsReadByAScanAndStaysWithout() throws Exception {
+        JobId old = JobId.of("old-lines");
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        S3StoreConfig config = S3StoreConfig.from(TestS3.config(S3));
+        try (S3LogStorage storage = new S3LogStorage(config, S3Clients.build(config, List.of()));
+             dev.cinch.logs.codec.ChunkCodec codec = new dev.cinch.logs.codec.ChunkCodec(dev.cinch.logs.codec.ChunkCodec.DEFAULT_LEVEL);
+             dev.cinch.logs.storage.OpenLogAppender a = storage.openAppender(old, true).orElseThrow()) {
+            dev.cinch.logs.storage.LogTotals t = a.written().withoutNewlines();
+            for (LogChunk c : lineChunks(0, 40, all)) {
+                var body = codec.encode(c.data());
+                var entry = new dev.cinch.logs.archive.ChunkIndexEntry(c.seq(), t.rawBytes(), c.data().length, c.stream(),
+                        c.timestampMillis(), body.crc32c());
+                var after = t.plus(entry, 0);
+                a.write(new dev.cinch.logs.storage.StoredChunk(entry, body), after);
+                a.sync();
+                t = after;
+            }
+            a.flush();
+        }
+        assertThat(segmentVersions(old)).isNotEmpty().matches("1+");
+        LogStore store = open(TestS3.config(S3));
+        assertLinesMatch(store, old, all.toByteArray());
+        lineChunks(40, 15, all).forEach(c -> store.append(old, c));
+        assertLinesMatch(store, old, all.toByteArray());
+        store.close();
+        assertThat(segmentVersions(old)).matches("1+");
+
+        JobId fresh = JobId.of("new-lines");
+        java.io.ByteArrayOutputStream again = new java.io.ByteArrayOutputStream();
+        LogStore second = open(TestS3.config(S3));
+        lineChunks(0, 30, again).forEach(c -> second.append(fresh, c));
+        assertLinesMatch(second, fresh, again.toByteArray());
+        second.close();
+        assertThat(segmentVersions(fresh)).isNotEmpty().matches("2+");
+    }
+
     @Test
     void twoWritersThatBothBelieveTheyHoldTheRoleNeverReplaceAStoredChunk() {
         JobId j = JobId.of("split-brain");

@@ -25,7 +25,8 @@ public interface OpenLogAppender extends AutoCloseable {
 
     /**
      * Writes the next chunk: {@code chunk.seq() == written().chunks()}, and {@code after} is
-     * {@code written().plus(chunk.entry())}, computed by core. Readers do not see it before {@link #sync}.
+     * {@code written().plus(chunk.entry(), newlines)}, computed by core; a backend stores
+     * {@code after.newlines()} with the chunk (unless unknown) so that {@link OpenLogSnapshot#newlinesBefore} answers it. Readers do not see it before {@link #sync}.
      */
     void write(StoredChunk chunk, LogTotals after) throws IOException;
 

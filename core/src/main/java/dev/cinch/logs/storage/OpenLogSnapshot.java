@@ -56,6 +56,16 @@ public interface OpenLogSnapshot extends AutoCloseable {
         return lo;
     }
 
+    /**
+     * The number of {@code \n} bytes in chunks {@code [0, seq)}, {@code 0 <= seq <= totals().chunks()}, from the
+     * count the backend recorded with chunk {@code seq - 1} at append ({@link LogTotals#newlines()} of the totals after
+     * it); {@link LogTotals#UNKNOWN_NEWLINES} when the log was stored before counts were kept. One index look-up: the
+     * line search over an open log is core's, built on this. The default knows no counts.
+     */
+    default long newlinesBefore(long seq) throws IOException {
+        return seq == 0 ? 0 : LogTotals.UNKNOWN_NEWLINES;
+    }
+
     /** Chunks {@code [fromSeq, toSeq)} as stored, in seq order; {@code 0 <= fromSeq <= toSeq <= totals().chunks()}. */
     List<StoredChunk> read(long fromSeq, long toSeq) throws IOException;
 

@@ -86,6 +86,7 @@ public final class StorageBackedLogStore implements LogStore {
     private static final int TAIL_BLOCK_BYTES = 64 << 10;
     /** Raw bytes of chunks an open-log line read fetches per read as it walks forwards (at least one whole chunk). */
     private static final int LINES_BLOCK_BYTES = 1 << 20;
+    private static final int LINES_FIRST_BLOCK_BYTES = 64 << 10;
     /** Raw bytes of chunks a seal reads from the open log per batch. */
     private static final int SEAL_BATCH_BYTES = 8 << 20;
     /** Raw bytes {@link #verify} reads at once from an open log. */
@@ -226,7 +227,7 @@ public final class StorageBackedLogStore implements LogStore {
         }
         ChunkIndexEntry entry = new ChunkIndexEntry(seq, written.rawBytes(), data.length, chunk.stream(),
                 chunk.timestampMillis(), body.crc32c());
-        slot.appender.write(new StoredChunk(entry, body), written.plus(entry));
+        slot.appender.write(new StoredChunk(entry, body), written.plus(entry, LogTotals.countNewlines(data)));
         return true;
     }
 
@@ -805,10 +806,10 @@ public final class StorageBackedLogStore implements LogStore {
             }
 
             @Override
-            public byte[] open(OpenLogSnapshot s) {
-                // Open logs record no line numbers (ADR 0009): the walk starts at the first chunk, so the cost is the
-                // log up to the answer's end, not the answer alone. It stops there, never reading the rest.
-                return LineSlice.read(job, fromLine, count, 0, new ForwardChunks(job, s));
+            public byte[] open(OpenLogSnapshot s) throws IOException {
+                long seq = firstChunkForLine(s, fromLine);
+                long before = seq == 0 ? 0 : s.newlinesBefore(seq);
+                return LineSlice.read(job, fromLine, count, before, new ForwardChunks(job, s, seq));
             }
         });
     }
@@ -844,9 +845,63 @@ public final class StorageBackedLogStore implements LogStore {
     }
 
     /**
-     * An open log read forwards from its first chunk, one chunk at a time, each decoded only when the walk gets to it
+     * The chunk an open log's line read starts from: the last one with fewer than {@code fromLine - 1} newlines before
+     * it (it holds the newline that ends line {@code fromLine - 1}; seq 0 for line 1, the last chunk when the log has
+     * fewer lines), found by a binary search over the counts the backend recorded at append, so a read costs
+     * {@code O(log chunks)} index look-ups plus the answer.
+     *
+     * <p>A backend may know the counts of a prefix of the chunks only (the fs store's frames that a writer of another
+     * process has not indexed yet): the search then first finds where the known counts end and, when the line lies
+     * beyond them, reads on from the last counted chunk. A log stored before counts were kept knows none: it is read
+     * from its first chunk, as before (ADR 0009), which is correct but costs the log up to the answer's end.
+     */
+    static long firstChunkForLine(OpenLogSnapshot s, long fromLine) throws IOException {
+        long chunks = s.totals().chunks();
+        if (chunks == 0 || fromLine == 1) {
+            return 0;
+        }
+        long known = chunks; // the last seq whose newlinesBefore is known; newlinesBefore(0) always is
+        if (s.newlinesBefore(chunks) == LogTotals.UNKNOWN_NEWLINES) {
+            long lo = 0;
+            long hi = chunks - 1;
+            while (lo < hi) {
+                long mid = (lo + hi + 1) >>> 1;
+                if (s.newlinesBefore(mid) != LogTotals.UNKNOWN_NEWLINES) {
+                    lo = mid;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            known = lo;
+        }
+        long skip = fromLine - 1;
+        long lo = 0; // newlinesBefore(0) == 0 < skip
+        long hi = Math.min(known, chunks - 1);
+        while (lo < hi) {
+            long mid = (lo + hi + 1) >>> 1;
+            long before = s.newlinesBefore(mid);
+            if (before == LogTotals.UNKNOWN_NEWLINES) {
+                return 0; // counts known for a prefix only, as promised: be safe if a backend says otherwise
+            }
+            if (before < skip) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        // Step back over empty chunks: when the line lies past the end, LineSlice tells "one past the last line" from
+        // "beyond it" by the log's last byte, which only a chunk with bytes shows. Counts before them are no higher.
+        while (lo > 0 && s.entry(lo).length() == 0) {
+            lo--;
+        }
+        return lo;
+    }
+
+    /**
+     * An open log read forwards from a chunk, one chunk at a time, each decoded only when the walk gets to it
      * (a damaged chunk after the answer never fails the read); bodies are fetched about {@link #LINES_BLOCK_BYTES}
-     * at a time.
+     * at a time (the first fetch {@link #LINES_FIRST_BLOCK_BYTES}, doubling from there, so that a short answer
+     * fetches little).
      */
     private final class ForwardChunks implements LineSlice.ForwardBlocks {
         private final JobId job;
@@ -854,11 +909,13 @@ public final class StorageBackedLogStore implements LogStore {
         private final long chunks;
         private final ArrayDeque<StoredChunk> fetched = new ArrayDeque<>();
         private long nextSeq;
+        private long blockBytes = LINES_FIRST_BLOCK_BYTES;
 
-        ForwardChunks(JobId job, OpenLogSnapshot snapshot) {
+        ForwardChunks(JobId job, OpenLogSnapshot snapshot, long fromSeq) {
             this.job = job;
             this.snapshot = snapshot;
             this.chunks = snapshot.totals().chunks();
+            this.nextSeq = fromSeq;
         }
 
         @Override
@@ -868,7 +925,8 @@ public final class StorageBackedLogStore implements LogStore {
                     return null;
                 }
                 try {
-                    long to = batchEnd(snapshot, nextSeq, chunks, LINES_BLOCK_BYTES);
+                    long to = batchEnd(snapshot, nextSeq, chunks, blockBytes);
+                    blockBytes = Math.min(LINES_BLOCK_BYTES, blockBytes * 2);
                     List<StoredChunk> batch = snapshot.read(nextSeq, to);
                     if (batch.size() != to - nextSeq) {
                         throw new CorruptLogException(job, "seq " + (nextSeq + batch.size()) + ": the index lists "
