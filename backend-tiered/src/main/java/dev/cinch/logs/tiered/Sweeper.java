@@ -23,8 +23,9 @@ import java.util.Set;
  * open in the hot tier for ever, never archived, and look like a job still running. An open log of the hot tier is
  * swept when both hold:
  * <ul>
- *   <li>its last chunk is older than {@link TieredConfig#sweepIdle()} (by the chunk's timestamp; an empty log counts as
- *       idle since ever), and</li>
+ *   <li>its last chunk is older than {@link TieredConfig#sweepIdle()} (by the chunk's timestamp, as the store the
+ *       jobs write through reports it, so output a size limit keeps beside the log counts; an empty log counts as idle
+ *       since ever), and</li>
  *   <li>no writer holds it: the sweeper takes the writer role for a moment, which a live worker's session (or, for a
  *       store in another process, the backend's own writer lock or lease) refuses; a job that prints nothing for hours
  *       but whose worker lives is never cut off.</li>
@@ -110,7 +111,9 @@ public final class Sweeper {
                 }
                 LogStat stat;
                 try {
-                    stat = hot.stat(job);
+                    // Through the policies: a size limit keeps a job's later output beside its log, and its stat
+                    // gives that output's last time.
+                    stat = sealThrough.stat(job);
                 } catch (LogNotFoundException e) {
                     continue; // deleted meanwhile
                 }

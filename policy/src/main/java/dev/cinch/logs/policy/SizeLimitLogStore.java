@@ -852,7 +852,15 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
         Optional<ElidedRange> elided = gone > 0
                 ? Optional.of(new ElidedRange(first.header.keepHead, gone, first.header.newlines))
                 : Optional.empty();
-        return st.withReceived(last.endOffset(), elided);
+        // The job's output goes on in the tail buffer while its own log stays at the head: the last chunk's time is
+        // the buffer's, so that an idle-log sweep does not take a job that prints past its head for a lost one.
+        long lastTimestamp = st.lastTimestampMillis();
+        for (Segment seg : segs) {
+            lastTimestamp = Math.max(lastTimestamp, delegate().stat(seg.id).lastTimestampMillis());
+        }
+        LogStat live = new LogStat(st.job(), st.chunks(), st.rawBytes(), st.storedBytes(), st.sealed(), st.crc32c(),
+                st.tier(), lastTimestamp, st.status(), st.receivedBytes(), st.elided());
+        return live.withReceived(last.endOffset(), elided);
     }
 
     /** Removes the job's log, its tail buffer and its summary. */
