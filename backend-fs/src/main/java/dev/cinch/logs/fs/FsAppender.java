@@ -28,9 +28,16 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The writer role of one open log. Holds an exclusive {@link FileLock} on {@code open.log}, so two processes (or
+ * The writer role of one open log. Holds an exclusive {@link FileLock} on {@code writer.lock}, so two processes (or
  * two store instances) never interleave frames; a second one gets {@link LogLockedException}. The operating system
  * releases the lock when the holding process dies, so a killed writer never blocks the next one.
+ *
+ * <p>The lock is on a file nothing else opens: Java's file locks are POSIX record locks, which the operating system
+ * drops for the whole process when the process closes <em>any</em> descriptor of the locked file. Readers of an open
+ * log open and close {@code open.log} and {@code open.idx} all the time (a follower, a tail, a stat, a second store
+ * instance in the same server), and each close would hand the writer role to whichever process asked next. The lock
+ * on {@code open.log} that versions before {@code writer.lock} took is still taken too, so they stay excluded while a
+ * deployment upgrades.
  *
  * <p>A write puts the chunk's frame in {@code open.log}. Its index entry is written only once the frame is durable
  * ({@link #commit}, {@link #forceAndCommit}: at once with {@code none}, after the fsync otherwise), and only then do
@@ -44,6 +51,8 @@ final class FsAppender implements OpenLogAppender {
     private final Path dir;
     private final OpenLogFiles files;
     private final FileLock fileLock;
+    /** The writer role: see the class comment. Its channel stays open while this appender lives. */
+    private final FileLock writerLock;
     private final Durability durability;
     /** Guards the write position, the pending entries and the commit step. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -62,11 +71,12 @@ final class FsAppender implements OpenLogAppender {
     /** Set under {@link #lock} by {@link #close}. */
     private volatile boolean closed;
 
-    private FsAppender(JobId job, Path dir, OpenLogFiles files, FileLock fileLock, OpenLogState state,
+    private FsAppender(JobId job, Path dir, OpenLogFiles files, FileLock writerLock, FileLock fileLock, OpenLogState state,
                        Durability durability) {
         this.job = job;
         this.dir = dir;
         this.files = files;
+        this.writerLock = writerLock;
         this.fileLock = fileLock;
         this.committed = state;
         this.written = state;
@@ -106,27 +116,55 @@ final class FsAppender implements OpenLogAppender {
             throw e;
         }
         OpenLogFiles files = new OpenLogFiles(job, log, idx, lines);
-        FileLock fl;
+        FileChannel roleChannel = null;
+        FileLock role = null;
+        FileLock fl = null;
         try {
-            fl = log.tryLock();
-        } catch (OverlappingFileLockException e) {
-            fl = null; // held by another store instance in this JVM
-        } catch (IOException e) {
+            roleChannel = FileChannel.open(dir.resolve(FsLayout.WRITER_LOCK), StandardOpenOption.WRITE,
+                    StandardOpenOption.CREATE);
+            role = tryLock(roleChannel);
+            fl = role == null ? null : tryLock(log); // null: a writer of an older version holds open.log
+        } catch (IOException | RuntimeException e) {
             files.close();
+            if (roleChannel != null) {
+                roleChannel.close();
+            }
             throw e;
         }
-        if (fl == null) {
+        if (role == null || fl == null) {
             files.close();
-            throw new LogLockedException(job, "another process or store instance (open.log is locked)");
+            roleChannel.close(); // releases the role's lock, if it was taken
+            throw new LogLockedException(job, "another process or store instance (writer.lock is locked)");
         }
         try {
             OpenLogState state = recover(job, files);
-            return new FsAppender(job, dir, files, fl, state.withNewlines(recoverLines(job, files, state.chunks())),
-                    durability);
+            return new FsAppender(job, dir, files, role, fl,
+                    state.withNewlines(recoverLines(job, files, state.chunks())), durability);
         } catch (IOException | RuntimeException e) {
             fl.release();
             files.close();
+            closeLock(role);
             throw e;
+        }
+    }
+
+    /** The channel's exclusive lock, or null when another process or store instance holds it. */
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null; // held by another store instance in this JVM
+        }
+    }
+
+    /** Releases a {@code writer.lock} lock and closes its channel (which alone would release it too). */
+    private static void closeLock(FileLock lock) throws IOException {
+        try {
+            if (lock.isValid()) {
+                lock.release();
+            }
+        } finally {
+            lock.channel().close();
         }
     }
 
@@ -532,7 +570,11 @@ final class FsAppender implements OpenLogAppender {
                         fileLock.release();
                     }
                 } finally {
-                    files.close();
+                    try {
+                        files.close();
+                    } finally {
+                        closeLock(writerLock); // last: the role is given back once the files are closed
+                    }
                 }
             }
         } finally {

@@ -14,6 +14,7 @@ import java.util.zip.CRC32C;
  *   ab/cd/JOB/open.log       chunk frames of an open log
  *   ab/cd/JOB/open.idx       fixed-size index entries, one per chunk
  *   ab/cd/JOB/open.lines     newline counts, one 16-byte entry per chunk (absent for logs stored before they were kept)
+ *   ab/cd/JOB/writer.lock    empty; its lock is the writer role of the open log (nothing else ever opens it)
  *   ab/cd/JOB/sealed.zst     the archive of a sealed log (its presence means sealed)
  * </pre>
  * {@code ab/cd} are the first two bytes of the CRC32C of the job id in hex: 65,536 leaf folders keep every
@@ -23,6 +24,7 @@ final class FsLayout {
     static final String OPEN_LOG = "open.log";
     static final String OPEN_INDEX = "open.idx";
     static final String OPEN_LINES = "open.lines";
+    static final String WRITER_LOCK = "writer.lock";
     static final String SEALED = "sealed.zst";
     /** Suffix of a staged archive in {@code tmp/}. */
     static final String UPLOAD_SUFFIX = ".zst.part";

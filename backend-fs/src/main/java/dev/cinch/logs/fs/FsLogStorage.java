@@ -300,6 +300,7 @@ public final class FsLogStorage implements LogStorage {
         boolean removed = Files.deleteIfExists(layout.openLines(job));
         removed |= Files.deleteIfExists(layout.openIndex(job));
         removed |= Files.deleteIfExists(layout.openLog(job));
+        removed |= Files.deleteIfExists(layout.jobDir(job).resolve(FsLayout.WRITER_LOCK));
         if (removed) {
             fsyncDir(layout.jobDir(job));
         }

@@ -63,6 +63,42 @@ class FsProcessesTest {
     }
 
     /**
+     * POSIX record locks belong to the process and go when it closes ANY descriptor of the locked file: reads of an
+     * open log in the writing process (a follower, a tail, a stat, a second store instance) open and close the log's
+     * files. The writer role must survive them: another process is still refused.
+     */
+    @Test
+    @Timeout(120)
+    void theWriterKeepsItsRoleWhileItsOwnProcessReadsTheLog() throws Exception {
+        JobId job = JobId.of("held");
+        try (LogStore writer = open(); LogStore reader = open()) {
+            for (int seq = 0; seq < 20; seq++) {
+                writer.append(job, new LogChunk(seq, LogStream.STDOUT, seq, ("line " + seq + "\n").getBytes(StandardCharsets.US_ASCII)));
+            }
+            for (LogStore s : List.of(writer, reader)) {
+                s.stat(job);
+                s.readRange(job, 0, 10);
+                s.readTailLines(job, 3);
+                s.readChunks(job, 0, 5);
+                s.readLines(job, 2, 3);
+                s.verify(job);
+                try (var matches = s.search(job, "line", dev.cinch.logs.text.SearchOptions.defaults())) {
+                    assertThat(matches.count()).isEqualTo(20);
+                }
+            }
+            Process other = child(TryAppend.class, "held", "20");
+            assertThat(other.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String said = new String(other.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            assertThat(said).as("another process appending while this one writes").isEqualTo("LOCKED");
+            writer.append(job, new LogChunk(20, LogStream.STDOUT, 20, "mine\n".getBytes(StandardCharsets.US_ASCII)));
+        }
+        // Once the writer is gone, the role is free again.
+        Process after = child(TryAppend.class, "held", "21");
+        assertThat(after.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(after.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim()).isEqualTo("APPENDED");
+    }
+
+    /**
      * A seal writes its archive to tmp/ for seconds; 20 other processes meanwhile open the store (each open sweeps
      * tmp/), list, stat and read, and also sweep with no age bound at all. Every seal succeeds.
      */

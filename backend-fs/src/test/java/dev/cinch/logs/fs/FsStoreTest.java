@@ -479,7 +479,9 @@ class FsStoreTest {
         }
         Path archive = jobDir(job).resolve("sealed.zst");
         byte[] bytes = Files.readAllBytes(archive);
-        bytes[100] ^= 0x10;
+        // Inside the one data frame (100,000 x compress to a few dozen bytes; the filter and index frames follow).
+        int frame = (int) com.github.luben.zstd.Zstd.findFrameCompressedSize(bytes, 0, bytes.length);
+        bytes[frame / 2] ^= 0x10;
         Files.write(archive, bytes);
         try (LogStore store = open()) {
             assertThatThrownBy(() -> store.readRange(job, 0, 100_000)).isInstanceOf(CorruptLogException.class)
