@@ -83,7 +83,7 @@ abstract class AbstractMetadataCommandsTest {
     void migrateIsIdempotentAndDbStatusShowsTheVersion() {
         Result before = run("db", "status");
         assertThat(before.code()).isZero();
-        assertThat(before.out()).contains("dialect:  " + dialect()).contains("version:  0").contains("pending:  001, 002, 003, 004, 005, 006, 007, 008\n");
+        assertThat(before.out()).contains("dialect:  " + dialect()).contains("version:  0").contains("pending:  001, 002, 003, 004, 005, 006, 007, 008, 009\n");
         if (dialect().equals("sqlite")) {
             assertThat(before.out()).contains(dir.resolve("data").resolve("cinch.db").toString());
         }
@@ -91,13 +91,13 @@ abstract class AbstractMetadataCommandsTest {
 
         Result first = run("migrate");
         assertThat(first.code()).isZero();
-        assertThat(first.out()).isEqualTo("schema version 8 (applied 001, 002, 003, 004, 005, 006, 007, 008)\n");
+        assertThat(first.out()).isEqualTo("schema version 9 (applied 001, 002, 003, 004, 005, 006, 007, 008, 009)\n");
         Result again = run("migrate");
         assertThat(again.code()).isZero();
-        assertThat(again.out()).isEqualTo("schema version 8 (up to date, nothing applied)\n");
+        assertThat(again.out()).isEqualTo("schema version 9 (up to date, nothing applied)\n");
 
         Result after = run("db", "status");
-        assertThat(after.out()).contains("version:  8").contains("latest:   8").contains("pending:  none");
+        assertThat(after.out()).contains("version:  9").contains("latest:   9").contains("pending:  none");
         assertThat(run("db").code()).isEqualTo(2);
     }
 
@@ -109,7 +109,7 @@ abstract class AbstractMetadataCommandsTest {
         String raw = created.out().strip();
         String id = raw.substring("cinch_".length(), "cinch_tok_".length() + 16);
         // the first command on a fresh database migrated it, and said so on stderr
-        assertThat(created.err()).contains("migrated the metadata database to schema version 8")
+        assertThat(created.err()).contains("migrated the metadata database to schema version 9")
                 .contains("created token " + id).doesNotContain(raw);
 
         Result valid = pipe(raw + "\n", "token", "verify");
@@ -491,26 +491,30 @@ abstract class AbstractMetadataCommandsTest {
     }
 
     @Test
-    void appendAndRunMaskTheForgeTokenOfTheJobsRepositoryFromTheDatabase() {
+    void appendAndRunMaskTheForgeTokenOfTheJobsRepositoryAndItsSecretEnvValuesFromTheDatabase() {
         Map<String, String> key = Map.of("CINCH_ENCRYPTION_KEY", newKey());
         JobId job;
         try (Metadata md = metadataAt(Instant.now(), key)) {
             md.migrate();
             Repo repo = md.store().createRepo(new NewRepo("github", "acme", "masked", "https://x/acme/masked.git",
                     "https://x/acme/masked", true, null, Secret.of("ghp_forgeTokenOfTheRepo")));
-            job = md.store().createJob(dev.cinch.metadata.NewJob.of(repo.id(), "abc", "main", "make")).id();
+            job = md.store().createJob(dev.cinch.metadata.NewJob.of(repo.id(), "abc", "main", "make")
+                    .withEnv(Map.of("NPM_TOKEN", "npm_envSecretValue", "REGION", "eu-west-1-region"))
+                    .withSecretEnv(java.util.Set.of("NPM_TOKEN"))).id();
         }
         assertThat(runAt(Clock.systemUTC(), "cloning with ghp_forgeTokenOfTheRepo\n", key, "append", job.value()).code())
                 .isZero();
-        Result ran = runAt(Clock.systemUTC(), "", key, "run", "--job", job.value(), "--", "echo", "again ghp_forgeTokenOfTheRepo");
+        Result ran = runAt(Clock.systemUTC(), "", key, "run", "--job", job.value(), "--", "echo",
+                "again ghp_forgeTokenOfTheRepo npm_envSecretValue in eu-west-1-region");
         assertThat(ran.code()).as(ran.err()).isZero();
         assertThat(runAt(Clock.systemUTC(), "", key, "cat", job.value()).out()).isEqualTo("cloning with "
-                + "*".repeat(23) + "\nagain " + "*".repeat(23) + "\n");
+                + "*".repeat(23) + "\nagain " + "*".repeat(23) + " " + "*".repeat(18) + " in eu-west-1-region\n");
         // Without the key the token cannot be read, so nothing is stored unmasked: run refuses before CMD starts.
         Result noKey = run("run", "--job", job.value(), "--", "echo", "not run");
         assertThat(noKey.code()).isEqualTo(1);
         assertThat(noKey.out()).doesNotContain("not run");
-        assertThat(noKey.err()).contains("forge_token").doesNotContain("ghp_");
+        assertThat(noKey.err()).containsAnyOf("forge_token", "env_json[").doesNotContain("ghp_")
+                .doesNotContain("npm_envSecretValue");
     }
 
     @Test

@@ -27,8 +27,10 @@ final class JdbcJobSecrets {
     private final Dialect dialect;
     private final Columns cols;
     private final SecretCipher cipher;
+    private final JobEnv env;
 
-    JdbcJobSecrets(Database db, Columns cols, SecretCipher cipher) {
+    JdbcJobSecrets(Database db, Columns cols, SecretCipher cipher, JobEnv env) {
+        this.env = env;
         this.db = db;
         this.dialect = db.dialect();
         this.cols = cols;
@@ -70,11 +72,12 @@ final class JdbcJobSecrets {
         });
     }
 
-    /** The job's added values and its repository's forge token, decrypted, in one read. */
+    /** The job's added values, its env values marked secret and its repository's forge token, decrypted. */
     List<byte[]> toMask(JobId job) {
         return db.read("read the secrets of job " + job, c -> {
             List<byte[]> out = new ArrayList<>();
             addedValues(c, job, out);
+            secretEnv(c, job, out);
             forgeToken(c, job, out);
             return out;
         });
@@ -88,6 +91,29 @@ final class JdbcJobSecrets {
                 while (rs.next()) {
                     SecretBinding b = SecretColumns.of(SecretColumns.JOB_SECRETS, "value", rs);
                     out.add(cipher.decryptBytes(b, cols.getEnvelope(rs, "value", b), false));
+                }
+            }
+        }
+    }
+
+    private void secretEnv(Connection c, JobId job, List<byte[]> out) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT repo_id, secret_version, env_json, secret_env FROM jobs WHERE id = ?")) {
+            ps.setString(1, job.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+                List<String> names = Labels.listFromJson("jobs.secret_env of job " + job, rs.getString("secret_env"));
+                if (names.isEmpty()) {
+                    return;
+                }
+                java.util.Map<String, String> values = env.decode(rs.getString("env_json"), job.value(),
+                        rs.getString("repo_id"), rs.getLong("secret_version"));
+                for (String name : names) {
+                    String value = values.get(name);
+                    if (value != null) {
+                        out.add(value.getBytes(StandardCharsets.UTF_8));
+                    }
                 }
             }
         }

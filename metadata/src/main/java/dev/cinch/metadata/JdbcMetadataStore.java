@@ -74,7 +74,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         this.tokens = new JdbcTokens(this.db, cols, new TokenHasher(settings.bcryptCost(), random), settings.tokenCacheTtl(), clock, random);
         this.queue = new JdbcJobQueue(this.db, cols, jobs, settings.queue(), clock);
         this.rotation = new KeyRotation(this.db, cols, cipher, env);
-        this.jobSecrets = new JdbcJobSecrets(this.db, cols, cipher);
+        this.jobSecrets = new JdbcJobSecrets(this.db, cols, cipher, env);
         this.clock = clock;
         // Jackson initialises itself on first use (tens of milliseconds in a cold process): here, not inside the
         // first write transaction.
@@ -104,7 +104,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     // ------------------------------------------------------------------ jobs
 
     /** A job row ready to insert: id decided, environment encoded (and encrypted), labels as JSON. */
-    private record PreparedJob(JobId id, NewJob job, String envJson, String labelsJson) {
+    private record PreparedJob(JobId id, NewJob job, String envJson, String labelsJson, String secretEnvJson) {
         @Override
         public String toString() {
             return "PreparedJob[" + id + "]";
@@ -113,7 +113,8 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     private PreparedJob prepareJob(NewJob job) {
         JobId id = checkNewJob(job);
-        return new PreparedJob(id, job, env.encode(job.env(), id.value(), job.repoId(), 1), Labels.toJson(job.labels()));
+        return new PreparedJob(id, job, env.encode(job.env(), id.value(), job.repoId(), 1), Labels.toJson(job.labels()),
+                Labels.toJson(new java.util.ArrayList<>(new java.util.TreeSet<>(job.secretEnv()))));
     }
 
     @Override
@@ -137,6 +138,15 @@ public final class JdbcMetadataStore implements MetadataStore {
         Strings.text("trigger user", job.triggerUser());
         Strings.textMap("env", job.env());
         Strings.textList("labels", job.labels());
+        for (String name : job.secretEnv()) {
+            if (!job.env().containsKey(name)) {
+                throw new InvalidInputException("secret env", "names " + name + ", which is not among the job's env variables");
+            }
+        }
+        if (!job.secretEnv().isEmpty() && !cipher.canEncrypt()) {
+            throw new EncryptionException("the job marks env variables " + new java.util.TreeSet<>(job.secretEnv())
+                    + " secret, and secrets are never stored in plaintext: set the encryption key (CINCH_ENCRYPTION_KEY)");
+        }
         if (job.timeoutSec() != null && (job.timeoutSec() < 1 || job.timeoutSec() > 7 * 24 * 3600)) {
             throw new InvalidInputException("timeout", "must be between 1 second and 7 days, got " + job.timeoutSec());
         }
@@ -153,8 +163,8 @@ public final class JdbcMetadataStore implements MetadataStore {
     private boolean insertJob(Connection c, PreparedJob p, Instant now, boolean ifAbsent) throws SQLException {
         NewJob job = p.job();
         String sql = "INSERT INTO jobs (id, repo_id, worker_id, commit_sha, branch, is_pr, pr_number, command, timeout_sec, "
-                + "env_json, status, created_at, triggered_by, trigger_user, labels, max_attempts, secret_version) "
-                + "VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, " + cols.json() + ", 'pending', ?, ?, ?, " + cols.json() + ", ?, 1)"
+                + "env_json, status, created_at, triggered_by, trigger_user, labels, max_attempts, secret_version, secret_env) "
+                + "VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, " + cols.json() + ", 'pending', ?, ?, ?, " + cols.json() + ", ?, 1, ?)"
                 + (ifAbsent ? " ON CONFLICT (id) DO NOTHING" : "");
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, p.id().value());
@@ -171,6 +181,7 @@ public final class JdbcMetadataStore implements MetadataStore {
             ps.setString(12, job.triggerUser());
             ps.setString(13, p.labelsJson());
             ps.setInt(14, job.maxAttempts() == null ? NewJob.DEFAULT_MAX_ATTEMPTS : job.maxAttempts());
+            ps.setString(15, p.secretEnvJson());
             return ps.executeUpdate() == 1;
         }
     }

@@ -82,7 +82,8 @@ public interface MetadataStore extends AutoCloseable {
 
     /**
      * Every value to mask in the job's log, decrypted, for masking only: the values added with
-     * {@link #addJobSecret} (by the second they were added in), then the forge token of the job's repository when it has one. Empty for an
+     * {@link #addJobSecret} (by the second they were added in), then the values of its env variables marked secret
+     * ({@link NewJob#secretEnv()}), then the forge token of the job's repository when it has one. Empty for an
      * unknown job. Cheap enough to call every few seconds while a job writes (one indexed read).
      */
     List<byte[]> jobSecretsToMask(JobId job);

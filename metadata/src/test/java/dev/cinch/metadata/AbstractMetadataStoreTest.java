@@ -957,6 +957,38 @@ abstract class AbstractMetadataStoreTest {
     }
 
     @Test
+    void envValuesMarkedSecretAreMaskedNeverStoredInPlaintextAndSurviveKeyRotation() {
+        Repo r = store.createRepo(new NewRepo("github", "o", "envs", "u", "h", false, null, null));
+        Job j = store.createJob(NewJob.of(r.id(), "c", "main", "x")
+                .withEnv(Map.of("DEPLOY_TOKEN", "env-secret-value-1", "PLAIN", "visible-value-1"))
+                .withSecretEnv(java.util.Set.of("DEPLOY_TOKEN")));
+        assertThat(store.jobSecretsToMask(j.id())).containsExactly("env-secret-value-1".getBytes(StandardCharsets.UTF_8));
+        assertThat(store.getJob(j.id()).env()).containsEntry("DEPLOY_TOKEN", "env-secret-value-1");
+        String row = sql(c -> {
+            try (var ps = c.prepareStatement("SELECT env_json, secret_env FROM jobs WHERE id = ?")) {
+                ps.setString(1, j.id().value());
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getString(1) + " " + rs.getString(2);
+                }
+            }
+        });
+        assertThat(row).contains("DEPLOY_TOKEN").doesNotContain("env-secret-value-1");
+
+        String newKey = newKey();
+        withKeys(EncryptionKeys.of(newKey, List.of(keyBase64))).rotateKeys();
+        assertThat(withKeys(EncryptionKeys.of(newKey, List.of())).jobSecretsToMask(j.id()))
+                .containsExactly("env-secret-value-1".getBytes(StandardCharsets.UTF_8));
+
+        assertThatThrownBy(() -> store.createJob(NewJob.of(r.id(), "c", "main", "x").withEnv(Map.of("A", "x"))
+                .withSecretEnv(java.util.Set.of("B")))).isInstanceOf(InvalidInputException.class).hasMessageContaining("B");
+        assertThatThrownBy(() -> withKeys(EncryptionKeys.none()).createJob(NewJob.of(r.id(), "c", "main", "x")
+                .withEnv(Map.of("A", "never-echoed-env")).withSecretEnv(java.util.Set.of("A"))))
+                .isInstanceOf(EncryptionException.class).hasMessageContaining("CINCH_ENCRYPTION_KEY")
+                .hasMessageNotContaining("never-echoed-env");
+    }
+
+    @Test
     void addingAJobSecretRefusesUnknownJobsBadValuesAndAMissingKeyWithoutEchoingTheValue() {
         Job j = store.createJob(NewJob.of(repo("jsbad").id(), "c", "main", "x"));
         byte[] value = "never-echoed-value".getBytes(StandardCharsets.UTF_8);
