@@ -313,7 +313,7 @@ public final class ReportMain {
         StringBuilder s = new StringBuilder(SEARCH_BEGIN).append('\n');
         s.append("## Search across jobs: a rare string in 1 GiB of sealed logs (ms for the whole set, lower is better)\n\n");
         s.append("`CrossJobSearchBench`: the corpus in 16 MiB jobs sealed by the fs store at its default archive settings "
-                + "(256 KiB frames, level 7), one of them holding `" + SearchSet.LITERAL + "` once. `filtered` searches "
+                + "(256 KiB frames, level 8), one of them holding `" + SearchSet.LITERAL + "` once. `filtered` searches "
                 + "every log through `LogStore.search` (`-F`), which reads only the frames whose trigram filters may hold "
                 + "the string; `zstdgrep` decompresses every exported archive whole with zstd's stream decoder and scans "
                 + "it for the string, as `zstdgrep -F` does. Both must find exactly the one line. Targets: ≤ 5% of the "

@@ -31,8 +31,8 @@ public record SearchSet(Path storeDir, Path archiveDir, List<JobId> jobs, JobId 
         CorpusBytes corpus = CorpusBytes.load();
         int jobCount = Math.max(2, totalMiB / JOB_MIB);
         int jobMiB = Math.max(1, Math.min(JOB_MIB, totalMiB / jobCount));
-        // "f2": the filter format the archives were written with; a set built by another format is built again.
-        Path root = BenchDirs.cacheRoot().resolve("search-f2-" + corpus.tag() + "-" + jobCount + "x" + jobMiB + "MiB");
+        // "f3": the filter format and archive level the archives were written with; a set built by another format is built again.
+        Path root = BenchDirs.cacheRoot().resolve("search-f5-" + corpus.tag() + "-" + jobCount + "x" + jobMiB + "MiB");
         List<JobId> jobs = new ArrayList<>();
         for (int j = 0; j < jobCount; j++) {
             jobs.add(JobId.of(String.format("search-job-%04d", j)));

@@ -17,7 +17,7 @@ public record ArchiveOptions(int frameRawBytes, int compressionLevel) {
     /** 256 KiB: see docs/adr/0001-archive-format.md for the measurements behind the defaults. */
     public static final int DEFAULT_FRAME_RAW_BYTES = 256 * 1024;
     /** 7: with 256 KiB frames, the level that keeps real CI logs above 10.5x at ~170 MB/s (see the ADR). */
-    public static final int DEFAULT_LEVEL = 7;
+    public static final int DEFAULT_LEVEL = 8;
     public static final int MIN_LEVEL = 1;
     /** Levels above 19 ("ultra") need windows larger than a frame; they buy nothing here. */
     public static final int MAX_LEVEL = 19;

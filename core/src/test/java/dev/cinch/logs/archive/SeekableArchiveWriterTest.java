@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class SeekableArchiveWriterTest {
     @Test
     void optionsAreValidated() {
-        assertThat(ArchiveOptions.defaults()).isEqualTo(new ArchiveOptions(256 * 1024, 7));
+        assertThat(ArchiveOptions.defaults()).isEqualTo(new ArchiveOptions(256 * 1024, 8));
         assertThatThrownBy(() -> new ArchiveOptions(64 * 1024 - 1, 3)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("frameRawBytes");
         assertThatThrownBy(() -> new ArchiveOptions(8 * 1024 * 1024 + 1, 3))
