@@ -100,6 +100,51 @@ class S3ReadCostTest {
     }
 
     @Test
+    void aSearchOfASealedLogFetchesItsFiltersOnceAndOnlyTheFramesThatMayMatch() {
+        JobId j = JobId.of("search-cost");
+        byte[] text = dev.cinch.logs.testkit.CiLogGenerator.generate(77, chunks * chunkSize);
+        String needle = "NeedleXq: java.lang.OutOfMemoryError in shard 7";
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (int i = 0; i < chunks; i++) {
+            byte[] data = Arrays.copyOfRange(text, i * chunkSize, (i + 1) * chunkSize);
+            if (i == chunks / 3) {
+                data = (new String(data, java.nio.charset.StandardCharsets.ISO_8859_1) + "\n" + needle + "\n")
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            }
+            store.append(j, new LogChunk(i, dev.cinch.logs.LogStream.STDOUT, i, data));
+            all.writeBytes(data);
+        }
+        store.seal(j);
+        store.close();
+        // A reader with nothing cached (another instance, frame cache off): every byte it needs is a request here.
+        CinchConfig cfg = TestS3.config(S3).with("s3.frame-cache-size", "0");
+        S3StoreConfig config = S3StoreConfig.from(cfg);
+        store = S3LogStoreProvider.open(config, new S3LogStorage(config, S3Clients.build(config, List.of(counter))));
+        long archive = store.stat(j).storedBytes();
+        long maxFrame = 2L * archive / 64 + (16 << 10);
+        dev.cinch.logs.text.SearchOptions fixed = dev.cinch.logs.text.SearchOptions.defaults().withFixedStrings(true);
+
+        counter.reset();
+        assertThat(store.search(j, "ZqNoSuchStringXw", fixed).count()).isZero();
+        String first = describe();
+        System.err.println("first search for a string the log lacks:\n" + first);
+        assertThat(counter.bytes()).as("the filter frame (a few % of the archive), no data frame\n" + first)
+                .isLessThan(archive / 20 + 1024);
+        counter.reset();
+        assertThat(store.search(j, "ZqNoSuchStringXw", fixed).count()).isZero();
+        assertThat(counter.bytes()).as("filters cached: the seal pointer only\n" + describe()).isLessThan(1024);
+
+        counter.reset();
+        java.util.List<dev.cinch.logs.text.SearchMatch> found = store.search(j, needle, fixed).toList();
+        String hit = describe();
+        System.err.println("search for the one line that holds it:\n" + hit);
+        assertThat(found).singleElement().satisfies(m -> assertThat(new String(m.line(),
+                java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo(needle));
+        assertThat(counter.bytes()).as("the frames around the line, not the log\n" + hit).isLessThan(2 * maxFrame + 2048)
+                .isPositive();
+    }
+
+    @Test
     void anOpenLogIsReadThroughItsSegmentListNeverWhole() {
         JobId j = JobId.of("open-cost");
         byte[] log = fill(j);
