@@ -2,7 +2,6 @@ package dev.cinch.cli;
 
 import dev.cinch.logs.JobId;
 import dev.cinch.logs.LogWriter;
-import dev.cinch.logs.policy.LimitsConfig;
 import dev.cinch.logs.LogStream;
 import dev.cinch.logs.policy.JobSecrets;
 import picocli.CommandLine.Command;
@@ -34,22 +33,14 @@ final class AppendCommand implements Callable<Integer> {
             description = "Largest chunk to store (default: ${DEFAULT-VALUE}).")
     int chunkSize;
 
-    @Option(names = "--keep-head", paramLabel = "SIZE", converter = KeptSizeConverter.class,
-            description = {"Size limit: keep the first SIZE bytes of the output (e.g. 1MiB; 0, or at least 1KiB).",
-                    "With --keep-tail, the middle is replaced by one marker line (default: limits.keep-head)."})
-    Long keepHead;
-
-    @Option(names = "--keep-tail", paramLabel = "SIZE", converter = KeptSizeConverter.class,
-            description = {"Size limit: keep the last SIZE bytes of the output, added to the log when it is sealed",
-                    "(default: limits.keep-tail). With neither set anywhere, everything is kept."})
-    Long keepTail;
+    @picocli.CommandLine.Mixin
+    SizeLimitOptions limits = new SizeLimitOptions();
 
     @Override
     public Integer call() throws IOException {
         // Metadata first: a log must never exist for a job the metadata does not know (retention and the server
         // find logs through job rows). The metadata being unreachable is a failure here, not a silent skip.
-        cli.limitWrites(LimitsConfig.limit(cli.config(), java.util.Optional.ofNullable(keepHead),
-                java.util.Optional.ofNullable(keepTail)));
+        limits.apply(cli);
         cli.metadata().ensureJob(job, "append");
         // The writer role before the first byte of stdin is read: a second append to the same job (another
         // process) fails here, with nothing consumed, instead of colliding with this one at some seq later. Taking

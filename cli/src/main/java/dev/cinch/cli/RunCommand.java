@@ -4,7 +4,6 @@ import dev.cinch.logs.JobId;
 import dev.cinch.logs.LogStore;
 import dev.cinch.logs.LogStream;
 import dev.cinch.logs.LogWriter;
-import dev.cinch.logs.policy.LimitsConfig;
 import dev.cinch.logs.policy.MaskingLogStore;
 import dev.cinch.logs.policy.RegisteredSecrets;
 import picocli.CommandLine.Command;
@@ -79,23 +78,15 @@ final class RunCommand implements Callable<Integer> {
                     "too. Values are never printed."})
     List<String> secretEnv = new java.util.ArrayList<>();
 
-    @Option(names = "--keep-head", paramLabel = "SIZE", converter = KeptSizeConverter.class,
-            description = {"Size limit: keep the first SIZE bytes of the output (e.g. 1MiB; 0, or at least 1KiB).",
-                    "With --keep-tail, the middle is replaced by one marker line (default: limits.keep-head)."})
-    Long keepHead;
-
-    @Option(names = "--keep-tail", paramLabel = "SIZE", converter = KeptSizeConverter.class,
-            description = {"Size limit: keep the last SIZE bytes of the output, added to the log when it is sealed",
-                    "(default: limits.keep-tail). With neither set anywhere, everything is kept."})
-    Long keepTail;
+    @picocli.CommandLine.Mixin
+    SizeLimitOptions limits = new SizeLimitOptions();
 
     @Parameters(index = "0..*", arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
     List<String> command;
 
     @Override
     public Integer call() throws Exception {
-        cli.limitWrites(LimitsConfig.limit(cli.config(), java.util.Optional.ofNullable(keepHead),
-                java.util.Optional.ofNullable(keepTail)));
+        limits.apply(cli);
         JobId id = job != null ? job : newJobId();
         cli.err.println("job " + id.value());
         // Before CMD starts: if the metadata is unavailable nothing runs, rather than output landing in a log that

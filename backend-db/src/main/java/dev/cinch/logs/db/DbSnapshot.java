@@ -52,20 +52,11 @@ final class DbSnapshot implements OpenLogSnapshot {
         return e.orElseThrow(() -> new StaleSnapshotException(job, "chunk seq " + seq + " is no longer stored"));
     }
 
-    /** From the row of chunk {@code seq - 1} (its {@code newlines_after}): one primary-key lookup. */
+    /** From the row of chunk {@code seq} (its {@code newlines_after}): one primary-key lookup. */
     @Override
-    public long newlinesBefore(long seq) throws IOException {
-        if (seq < 0 || seq > totals.chunks()) {
-            throw new IllegalArgumentException("seq " + seq + " outside 0.." + totals.chunks());
-        }
-        if (seq == 0) {
-            return 0;
-        }
-        if (seq == totals.chunks() && totals.newlinesKnown()) {
-            return totals.newlines();
-        }
-        return db.read("read the newline count of seq " + (seq - 1) + " of job " + job,
-                c -> ChunkRows.newlinesThrough(c, job, seq - 1));
+    public long newlinesThrough(long seq) throws IOException {
+        return db.read("read the newline count of seq " + seq + " of job " + job,
+                c -> ChunkRows.newlinesThrough(c, job, seq));
     }
 
     @Override

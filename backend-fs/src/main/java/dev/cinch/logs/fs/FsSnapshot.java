@@ -73,14 +73,8 @@ final class FsSnapshot implements OpenLogSnapshot {
      * another process has not committed them yet, or one was killed) and for logs stored before counts were kept.
      */
     @Override
-    public long newlinesBefore(long seq) throws IOException {
-        if (seq < 0 || seq > state.chunks()) {
-            throw new IllegalArgumentException("seq " + seq + " outside 0.." + state.chunks());
-        }
-        if (seq == 0) {
-            return 0;
-        }
-        return seq <= indexed ? files.newlinesThrough(seq - 1) : LogTotals.UNKNOWN_NEWLINES;
+    public long newlinesThrough(long seq) throws IOException {
+        return seq < indexed ? files.newlinesThrough(seq) : LogTotals.UNKNOWN_NEWLINES;
     }
 
     @Override

@@ -94,24 +94,15 @@ final class S3Snapshot implements OpenLogSnapshot {
     }
 
     /**
-     * From the header of the segment holding chunk {@code seq - 1} (usually cached); unknown for chunks still in the
+     * From the header of the segment holding chunk {@code seq} (usually cached); unknown for chunks still in the
      * writer's buffer and in version 1 segments (a log stored before counts were kept).
      */
     @Override
-    public long newlinesBefore(long seq) throws IOException {
-        if (seq < 0 || seq > totals.chunks()) {
-            throw new IllegalArgumentException("seq " + seq + " outside 0.." + totals.chunks());
-        }
-        if (seq == 0) {
-            return 0;
-        }
-        if (seq == totals.chunks() && totals.newlinesKnown()) {
-            return totals.newlines();
-        }
-        if (seq - 1 >= segmentsEndSeq) {
+    public long newlinesThrough(long seq) throws IOException {
+        if (seq >= segmentsEndSeq) {
             return LogTotals.UNKNOWN_NEWLINES;
         }
-        return header(segmentOf(seq - 1)).newlinesThrough(seq - 1);
+        return header(segmentOf(seq)).newlinesThrough(seq);
     }
 
     /** The segment from its key (no request), then its header. */

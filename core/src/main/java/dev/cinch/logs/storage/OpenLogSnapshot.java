@@ -63,7 +63,26 @@ public interface OpenLogSnapshot extends AutoCloseable {
      * line search over an open log is core's, built on this. The default knows no counts.
      */
     default long newlinesBefore(long seq) throws IOException {
-        return seq == 0 ? 0 : LogTotals.UNKNOWN_NEWLINES;
+        LogTotals totals = totals();
+        if (seq < 0 || seq > totals.chunks()) {
+            throw new IllegalArgumentException("seq " + seq + " outside 0.." + totals.chunks());
+        }
+        if (seq == 0) {
+            return 0;
+        }
+        if (seq == totals.chunks() && totals.newlinesKnown()) {
+            return totals.newlines();
+        }
+        return newlinesThrough(seq - 1);
+    }
+
+    /**
+     * What the backend recorded with chunk {@code seq} at append: the {@code \n} bytes in chunks {@code [0, seq]}, or
+     * {@link LogTotals#UNKNOWN_NEWLINES} when it has no count for it (a log stored before counts were kept, a chunk
+     * not indexed yet). Called by {@link #newlinesBefore} with a seq already checked. The default knows no counts.
+     */
+    default long newlinesThrough(long seq) throws IOException {
+        return LogTotals.UNKNOWN_NEWLINES;
     }
 
     /** Chunks {@code [fromSeq, toSeq)} as stored, in seq order; {@code 0 <= fromSeq <= toSeq <= totals().chunks()}. */

@@ -298,7 +298,15 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
         } else {
             s.limit = limits.limitOf(job).orElse(null);
             if (s.limit != null && s.headBytes > 0 && !s.mainSealed) {
-                s.lastHeadByte = delegate().readRange(job, s.headBytes - 1, 1)[0] & 0xff; // for the marker, later
+                try {
+                    s.lastHeadByte = delegate().readRange(job, s.headBytes - 1, 1)[0] & 0xff; // for the marker, later
+                } catch (LogNotFoundException e) {
+                    // deleted since the stat above: nothing is stored, as if the stat had said so
+                    s.mainExists = false;
+                    s.mainChunks = 0;
+                    s.headChunks = 0;
+                    s.headBytes = 0;
+                }
             }
         }
         return s;
@@ -309,7 +317,12 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
         if (!delegate().exists(id)) {
             return Optional.empty();
         }
-        List<LogChunk> first = delegate().readChunks(id, 0, 1);
+        List<LogChunk> first;
+        try {
+            first = delegate().readChunks(id, 0, 1);
+        } catch (LogNotFoundException e) {
+            return Optional.empty(); // deleted with its job since the look above
+        }
         if (first.isEmpty()) {
             return Optional.empty();
         }
@@ -323,12 +336,18 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
             if (!delegate().exists(id)) {
                 continue;
             }
-            List<LogChunk> first = delegate().readChunks(id, 0, 1);
+            List<LogChunk> first;
+            LogStat st;
+            try {
+                first = delegate().readChunks(id, 0, 1);
+                st = delegate().stat(id);
+            } catch (LogNotFoundException e) {
+                continue; // deleted with its job since the look above
+            }
             if (first.isEmpty()) {
                 continue;
             }
             SegmentHeader h = parse(job, id, first.get(0), SegmentHeader.class);
-            LogStat st = delegate().stat(id);
             found.add(new Segment(id, h, first.get(0).length(), st.chunks(), st.rawBytes(), -1));
         }
         found.sort((a, b) -> Long.compare(a.header.segment, b.header.segment));
