@@ -209,10 +209,11 @@ public final class S3LogStorage implements LogStorage {
 
     /**
      * Listings of a job's segments that miss a segment are taken again this many times before it counts as damage:
-     * with the backoff, about 2.5 s at most, longer than a segment PUT takes on a loaded machine (6 attempts, about
-     * 0.3 s, were not always enough for S3Proxy's filesystem store under CI load).
+     * with the backoff, about 10 s at most, longer than a segment PUT takes on a loaded machine (6 attempts, about
+     * 0.3 s, and then 9, about 2.5 s, were not always enough for S3Proxy's filesystem store with two writers racing
+     * while the machine ran benchmarks beside the tests). Only a damaged log waits that long to be reported.
      */
-    private static final int LIST_ATTEMPTS = 9;
+    private static final int LIST_ATTEMPTS = 11;
 
     /**
      * The job's segments in seq order, checked to chain from the keys alone: each names the first seq of the one

@@ -9,36 +9,60 @@ import java.util.Map;
 /**
  * Finds every occurrence of a set of byte patterns, each at least {@link #PREFIX} bytes long, in a chunk read after
  * some bytes that precede it (the carry): the carry lets an occurrence that started in an earlier chunk be found when
- * it ends in this one. Every position's first {@link #PREFIX} bytes are tested against a 64 Kibit filter of the
- * patterns' prefixes in a few instructions, so text holding no secret costs about as much as reading it; only filter
- * hits look the prefix up and compare whole patterns. (An Aho-Corasick automaton was measured first: with hundreds of
- * base64 forms nearly every byte leaves the root, and its child searches cost 2.4x the append; a dense automaton
- * would cost megabytes per job.) Immutable and thread-safe.
+ * it ends in this one.
+ *
+ * <p>The scan slides a window as long as the shortest pattern and looks only at its last {@link #BLOCK} bytes (Wu
+ * and Manber's multi-pattern shift): a 64 Ki-entry table says, for each block (hashed), how far the window may move
+ * without passing an occurrence: as far as {@code window - BLOCK + 1} bytes for a block no pattern's first
+ * {@code window} bytes hold, which is most blocks of text holding no secret, so most bytes are never looked at (with
+ * 32-byte secrets, whose shortest forms are the raw value and its URL encoding, the window moves up to 30 bytes). Hash
+ * collisions only shorten shifts (each entry keeps the smallest), so no occurrence is skipped. A window whose shift is
+ * 0 looks its whole prefix up and compares the patterns starting with it. (An Aho-Corasick automaton was measured
+ * first: with hundreds of base64 forms nearly every byte leaves the root, and its child searches cost 2.4x the append;
+ * a dense automaton would cost megabytes per job. A filter tested at every position came next: 0.68x of the unmasked
+ * append under durability none; see ADR 0008.) Immutable and thread-safe.
  */
 final class SecretScanner {
     /** Patterns are at least this long ({@link SecretForms#MIN_SECRET_BYTES}); their first bytes key the filter. */
     static final int PREFIX = SecretForms.MIN_SECRET_BYTES;
-    private static final long PREFIX_MASK = (1L << (8 * PREFIX)) - 1;
-    private static final int FILTER_BITS = 16;
+    /** Bytes of the window's end that pick the shift. */
+    static final int BLOCK = 3;
+    private static final int TABLE_BITS = 16;
 
-    private final long[] filter = new long[(1 << FILTER_BITS) / 64];
+    /** For each hashed block: how far the window may move (0: a pattern's prefix may end here). */
+    private final byte[] shift = new byte[1 << TABLE_BITS];
     /** The distinct prefixes, ascending, and the patterns starting with each: searched only on a filter hit. */
     private final long[] prefixes;
     private final byte[][][] byPrefix;
     private final int maxLength;
+    /** The shortest pattern's length: every occurrence fills a window of it. */
+    private final int window;
 
     SecretScanner(List<byte[]> patterns) {
         Map<Long, List<byte[]>> groups = new HashMap<>();
         int longest = PREFIX;
+        int shortest = Integer.MAX_VALUE;
         for (byte[] p : patterns) {
             if (p.length < PREFIX) {
                 throw new IllegalArgumentException("patterns are at least " + PREFIX + " bytes, got " + p.length);
             }
             longest = Math.max(longest, p.length);
+            shortest = Math.min(shortest, p.length);
             long key = key(p, 0);
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(p.clone());
-            int bit = slot(key);
-            filter[bit >>> 6] |= 1L << bit;
+        }
+        window = shortest == Integer.MAX_VALUE ? PREFIX : shortest;
+        // Shifts fit a byte; a smaller shift than possible is only slower, never wrong.
+        Arrays.fill(shift, (byte) Math.min(window - BLOCK + 1, Byte.MAX_VALUE));
+        for (List<byte[]> group : groups.values()) {
+            for (byte[] p : group) {
+                // The block ending at byte e of a pattern's first window bytes lets the window move window - 1 - e
+                // bytes before that pattern could line up with it.
+                for (int e = BLOCK - 1; e < window; e++) {
+                    int slot = slot(block(p, e - BLOCK + 1));
+                    shift[slot] = (byte) Math.min(shift[slot], window - 1 - e);
+                }
+            }
         }
         prefixes = groups.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
         byPrefix = new byte[prefixes.length][][];
@@ -56,8 +80,12 @@ final class SecretScanner {
         return k;
     }
 
-    private static int slot(long key) {
-        return (int) ((key * 0x9E3779B97F4A7C15L) >>> (64 - FILTER_BITS));
+    private static int block(byte[] b, int at) {
+        return ((b[at] & 0xff) << 16) | ((b[at + 1] & 0xff) << 8) | (b[at + 2] & 0xff);
+    }
+
+    private static int slot(int block) {
+        return (block * 0x9E3779B1) >>> (32 - TABLE_BITS);
     }
 
     /** The longest pattern: a carry of one byte less is all an occurrence can have started in. */
@@ -77,29 +105,29 @@ final class SecretScanner {
         System.arraycopy(chunk, 0, all, c, chunk.length);
         int n = all.length;
         byte[] out = null;
-        long key = 0;
-        for (int i = 0; i < n; i++) {
-            key = ((key << 8) | (all[i] & 0xff)) & PREFIX_MASK;
-            int bit = slot(key);
-            if ((filter[bit >>> 6] & (1L << bit)) == 0 || i < PREFIX - 1) {
+        int last = n - window; // the last window start
+        int i = 0;
+        while (i <= last) {
+            int move = shift[slot(block(all, i + window - BLOCK))];
+            if (move > 0) {
+                i += move;
                 continue;
             }
-            int group = Arrays.binarySearch(prefixes, key);
-            if (group < 0) {
-                continue;
-            }
-            int start = i - PREFIX + 1;
-            for (byte[] p : byPrefix[group]) {
-                int end = start + p.length;
-                // Within the carry: masked with its own chunk; beyond this chunk: masked by the next one.
-                if (end <= c || end > n || !Arrays.equals(all, start + PREFIX, end, p, PREFIX, p.length)) {
-                    continue;
+            int group = Arrays.binarySearch(prefixes, key(all, i));
+            if (group >= 0) {
+                for (byte[] p : byPrefix[group]) {
+                    int end = i + p.length;
+                    // Within the carry: masked with its own chunk; beyond this chunk: masked by the next one.
+                    if (end <= c || end > n || !Arrays.equals(all, i + PREFIX, end, p, PREFIX, p.length)) {
+                        continue;
+                    }
+                    if (out == null) {
+                        out = chunk.clone();
+                    }
+                    Arrays.fill(out, Math.max(i, c) - c, end - c, maskByte);
                 }
-                if (out == null) {
-                    out = chunk.clone();
-                }
-                Arrays.fill(out, Math.max(start, c) - c, end - c, maskByte);
             }
+            i++;
         }
         return out == null ? chunk : out;
     }

@@ -61,6 +61,43 @@ class SecretScannerTest {
     }
 
     @Test
+    void longPatternsWithLongShiftsMissNothingPlantedAnywhere() {
+        SplittableRandom random = new SplittableRandom(2);
+        for (int round = 0; round < 300; round++) {
+            List<byte[]> patterns = new ArrayList<>();
+            for (int i = 0, n = 1 + random.nextInt(40); i < n; i++) {
+                byte[] p = new byte[12 + random.nextInt(50)];
+                for (int k = 0; k < p.length; k++) {
+                    p[k] = (byte) ('a' + random.nextInt(4)); // small alphabet: blocks repeat, shifts vary
+                }
+                patterns.add(p);
+            }
+            SecretScanner scanner = new SecretScanner(patterns);
+            byte[] carry = new byte[random.nextInt(scanner.maxLength())];
+            byte[] chunk = new byte[random.nextInt(4000)];
+            for (int k = 0; k < carry.length; k++) {
+                carry[k] = (byte) ('a' + random.nextInt(6));
+            }
+            for (int k = 0; k < chunk.length; k++) {
+                chunk[k] = (byte) ('a' + random.nextInt(6));
+            }
+            byte[] all = new byte[carry.length + chunk.length];
+            for (int plant = 0, n = random.nextInt(6); plant < n && all.length > 0; plant++) {
+                byte[] p = patterns.get(random.nextInt(patterns.size()));
+                if (p.length <= all.length) {
+                    int at = random.nextInt(all.length - p.length + 1);
+                    System.arraycopy(carry, 0, all, 0, carry.length);
+                    System.arraycopy(chunk, 0, all, carry.length, chunk.length);
+                    System.arraycopy(p, 0, all, at, p.length);
+                    System.arraycopy(all, 0, carry, 0, carry.length);
+                    System.arraycopy(all, carry.length, chunk, 0, chunk.length);
+                }
+            }
+            assertThat(scanner.mask(carry, chunk, MASK)).as("round %d", round).isEqualTo(naive(patterns, carry, chunk));
+        }
+    }
+
+    @Test
     void theCarryIsTheEndOfWhatWasStored() {
         SecretScanner scanner = new SecretScanner(List.of(b("abcdefgh")));
         assertThat(scanner.carryAfter(new byte[0], b("0123456789"))).isEqualTo(b("3456789"));
