@@ -99,37 +99,49 @@ final class SecretScanner {
      */
     byte[] mask(byte[] carry, byte[] chunk, byte maskByte) {
         int c = carry.length;
-        // One array, so the loop below is a tight pass over bytes (the copy of a chunk costs less than a branch per byte).
-        byte[] all = new byte[c + chunk.length];
-        System.arraycopy(carry, 0, all, 0, c);
-        System.arraycopy(chunk, 0, all, c, chunk.length);
-        int n = all.length;
         byte[] out = null;
-        int last = n - window; // the last window start
+        if (c > 0) {
+            // Windows starting in the carry see the carry and the chunk's first bytes, as far as a form can reach; the
+            // rest of the chunk is scanned where it is, without copying it.
+            int reach = Math.min(chunk.length, maxLength - 1);
+            byte[] edge = new byte[c + reach];
+            System.arraycopy(carry, 0, edge, 0, c);
+            System.arraycopy(chunk, 0, edge, c, reach);
+            out = scan(edge, Math.min(c - 1, edge.length - window), c, chunk, out, maskByte);
+        }
+        out = scan(chunk, chunk.length - window, 0, chunk, out, maskByte);
+        return out == null ? chunk : out;
+    }
+
+    /**
+     * Masks the occurrences that start at {@code a[0..lastStart]} and end inside the chunk, which starts at
+     * {@code a[chunkAt]}: in {@code out}, a copy of the chunk made at the first one. Returns {@code out}.
+     */
+    private byte[] scan(byte[] a, int lastStart, int chunkAt, byte[] chunk, byte[] out, byte maskByte) {
         int i = 0;
-        while (i <= last) {
-            int move = shift[slot(block(all, i + window - BLOCK))];
+        while (i <= lastStart) {
+            int move = shift[slot(block(a, i + window - BLOCK))];
             if (move > 0) {
                 i += move;
                 continue;
             }
-            int group = Arrays.binarySearch(prefixes, key(all, i));
+            int group = Arrays.binarySearch(prefixes, key(a, i));
             if (group >= 0) {
                 for (byte[] p : byPrefix[group]) {
                     int end = i + p.length;
                     // Within the carry: masked with its own chunk; beyond this chunk: masked by the next one.
-                    if (end <= c || end > n || !Arrays.equals(all, i + PREFIX, end, p, PREFIX, p.length)) {
+                    if (end <= chunkAt || end > a.length || !Arrays.equals(a, i + PREFIX, end, p, PREFIX, p.length)) {
                         continue;
                     }
                     if (out == null) {
                         out = chunk.clone();
                     }
-                    Arrays.fill(out, Math.max(i, c) - c, end - c, maskByte);
+                    Arrays.fill(out, Math.max(i, chunkAt) - chunkAt, end - chunkAt, maskByte);
                 }
             }
             i++;
         }
-        return out == null ? chunk : out;
+        return out;
     }
 
     /** The carry for the next chunk: the last {@code maxLength() - 1} bytes of {@code carry} followed by {@code stored}. */
