@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,13 +32,7 @@ class CatLinesCommandTest extends InProcessCli {
 
     private void compareWithSed(String name, byte[] log, boolean seal, List<String> specs) throws Exception {
         String job = "lines-" + jobs++;
-        Path file = dir.resolve(job + ".log");
-        Files.write(file, log);
-        Result appended = run(log, Map.of(), "append", job, "--chunk-size", "4096");
-        assertThat(appended.code()).as(appended.err()).isZero();
-        if (seal) {
-            assertThat(run("seal", job).code()).isZero();
-        }
+        Path file = storeWithPlainCopy(job, log, seal);
         Path sed = ExternalTools.require("sed", "apt-get install sed");
         for (String spec : specs) {
             List<String> reference = List.of("env", "LC_ALL=C", sed.toString(), "-n", sedAddress(spec) + "p",

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,13 +56,7 @@ class GrepCommandTest extends InProcessCli {
     /** Stores {@code log} as a job (sealed or not) and checks every query against grep; returns the job id. */
     private void compareWithGrep(String name, byte[] log, boolean seal, List<Query> queries) throws Exception {
         String job = "grep-" + jobs++;
-        Path file = dir.resolve(job + ".log");
-        Files.write(file, log);
-        Result appended = run(log, Map.of(), "append", job, "--chunk-size", "4096");
-        assertThat(appended.code()).as(appended.err()).isZero();
-        if (seal) {
-            assertThat(run("seal", job).code()).isZero();
-        }
+        Path file = storeWithPlainCopy(job, log, seal);
         Path grep = ExternalTools.require("grep", "apt-get install grep");
         for (Query q : queries) {
             List<String> reference = new ArrayList<>(List.of("env", "LC_ALL=C", grep.toString(), "-a", "-n"));

@@ -45,4 +45,19 @@ abstract class InProcessCli {
     Result run(String... args) {
         return run(new byte[0], Map.of(), args);
     }
+
+    /**
+     * Stores {@code log} as {@code job} through {@code cinchlog append} (in 4 KiB chunks, sealed when asked) and as a
+     * plain file, for comparing a command with the Unix tool that reads the file; returns the file.
+     */
+    Path storeWithPlainCopy(String job, byte[] log, boolean seal) throws java.io.IOException {
+        Path file = dir.resolve(job + ".log");
+        java.nio.file.Files.write(file, log);
+        Result appended = run(log, Map.of(), "append", job, "--chunk-size", "4096");
+        org.assertj.core.api.Assertions.assertThat(appended.code()).as(appended.err()).isZero();
+        if (seal) {
+            org.assertj.core.api.Assertions.assertThat(run("seal", job).code()).isZero();
+        }
+        return file;
+    }
 }

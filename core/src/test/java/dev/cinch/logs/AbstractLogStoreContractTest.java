@@ -664,15 +664,9 @@ public abstract class AbstractLogStoreContractTest {
     /** What {@code grep -n [-i] -F -C context literal} finds, computed on the bytes: the reference for filtered searches. */
     private static List<SearchMatch> grepReference(byte[] log, byte[] literal, boolean ignoreCase, int context) {
         List<long[]> lines = new ArrayList<>(); // start, end (exclusive of \n)
-        int start = 0;
-        for (int i = 0; i < log.length; i++) {
-            if (log[i] == '\n') {
-                lines.add(new long[] {start, i});
-                start = i + 1;
-            }
-        }
-        if (start < log.length) {
-            lines.add(new long[] {start, log.length});
+        for (int[] span : LogReference.lineSpans(log)) {
+            int end = span[1] > span[0] && log[span[1] - 1] == '\n' ? span[1] - 1 : span[1];
+            lines.add(new long[] {span[0], end});
         }
         boolean[] hit = new boolean[lines.size()];
         for (int n = 0; n < lines.size(); n++) {

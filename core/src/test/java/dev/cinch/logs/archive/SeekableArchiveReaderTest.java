@@ -150,8 +150,8 @@ class SeekableArchiveReaderTest {
         }
     }
 
-    @Test
-    void tailLinesMatchesTheReferenceOnManyShapes() {
+    /** Logs whose lines are awkward: empty, unterminated, only newlines, CRLF, newlines at frame edges, one long line. */
+    private static List<byte[]> lineShapes() {
         List<byte[]> logs = new ArrayList<>();
         logs.add(new byte[0]);
         logs.add("a".getBytes(StandardCharsets.US_ASCII));
@@ -170,6 +170,12 @@ class SeekableArchiveReaderTest {
         byte[] oneLongLine = new byte[3 * FRAME + 5];
         Arrays.fill(oneLongLine, (byte) 'z');
         logs.add(oneLongLine);
+        return logs;
+    }
+
+    @Test
+    void tailLinesMatchesTheReferenceOnManyShapes() {
+        List<byte[]> logs = lineShapes();
         for (byte[] log : logs) {
             SeekableArchiveReader reader = TestArchives.ofLog(log, 9_000, 1, TestArchives.smallFrames()).reader();
             for (int n : new int[] {0, 1, 2, 3, 5, 10, 100, 1_000, 5_000, 100_000, Integer.MAX_VALUE}) {
@@ -232,24 +238,7 @@ class SeekableArchiveReaderTest {
 
     @Test
     void readLinesMatchesTheReferenceOnManyShapes() {
-        List<byte[]> logs = new ArrayList<>();
-        logs.add(new byte[0]);
-        logs.add("a".getBytes(StandardCharsets.US_ASCII));
-        logs.add("\n".getBytes(StandardCharsets.US_ASCII));
-        logs.add("\n\n\n".getBytes(StandardCharsets.US_ASCII));
-        logs.add("a\nb\nc".getBytes(StandardCharsets.US_ASCII));
-        logs.add("a\nb\nc\n".getBytes(StandardCharsets.US_ASCII));
-        logs.add("a\r\nb\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        logs.add(CiLogGenerator.generate(7, 400_000));
-        byte[] newlineAtBoundary = new byte[2 * FRAME];
-        Arrays.fill(newlineAtBoundary, (byte) 'y');
-        newlineAtBoundary[FRAME - 1] = '\n';
-        newlineAtBoundary[FRAME] = '\n';
-        newlineAtBoundary[2 * FRAME - 1] = '\n';
-        logs.add(newlineAtBoundary);
-        byte[] oneLongLine = new byte[3 * FRAME + 5];
-        Arrays.fill(oneLongLine, (byte) 'z');
-        logs.add(oneLongLine);
+        List<byte[]> logs = lineShapes();
         Random rnd = new Random(5);
         for (byte[] log : logs) {
             SeekableArchiveReader reader = TestArchives.ofLog(log, 9_000, 1, TestArchives.smallFrames()).reader();
@@ -429,17 +418,7 @@ class SeekableArchiveReaderTest {
 
     /** tail -n semantics, the obvious way: split into lines (keeping terminators), take the last n. */
     static byte[] referenceTail(byte[] log, int n) {
-        List<int[]> lines = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < log.length; i++) {
-            if (log[i] == '\n') {
-                lines.add(new int[] {start, i + 1});
-                start = i + 1;
-            }
-        }
-        if (start < log.length) {
-            lines.add(new int[] {start, log.length});
-        }
+        List<int[]> lines = dev.cinch.logs.testkit.LogReference.lineSpans(log);
         if (n == 0 || lines.isEmpty()) {
             return new byte[0];
         }

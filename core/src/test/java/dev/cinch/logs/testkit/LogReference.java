@@ -34,15 +34,11 @@ public final class LogReference {
     }
 
     /**
-     * {@code sed -n 'from,(from+count-1)p'}, written the obvious way (split into lines first) so it shares no code with
-     * the stores; {@code null} when {@code from} is more than one past the last line (and {@code count > 0}: asking
-     * for no lines reads nothing).
+     * The log's lines as {@code [start, end)} offsets, {@code end} past the line's {@code \n} (or at the end of an
+     * unterminated last line): the obvious split, which the references below build on.
      */
-    public static byte[] lines(byte[] log, long from, int count) {
-        if (count == 0) {
-            return new byte[0];
-        }
-        List<int[]> lines = new ArrayList<>(); // [start, end) including the \n
+    public static List<int[]> lineSpans(byte[] log) {
+        List<int[]> lines = new ArrayList<>();
         int start = 0;
         for (int i = 0; i < log.length; i++) {
             if (log[i] == '\n') {
@@ -53,6 +49,19 @@ public final class LogReference {
         if (start < log.length) {
             lines.add(new int[] {start, log.length});
         }
+        return lines;
+    }
+
+    /**
+     * {@code sed -n 'from,(from+count-1)p'}, written the obvious way (split into lines first) so it shares no code with
+     * the stores; {@code null} when {@code from} is more than one past the last line (and {@code count > 0}: asking
+     * for no lines reads nothing).
+     */
+    public static byte[] lines(byte[] log, long from, int count) {
+        if (count == 0) {
+            return new byte[0];
+        }
+        List<int[]> lines = lineSpans(log);
         if (from > lines.size() + 1) {
             return null;
         }
