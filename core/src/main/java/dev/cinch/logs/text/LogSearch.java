@@ -145,6 +145,8 @@ public final class LogSearch {
         private final ArrayDeque<Window> found = new ArrayDeque<>();
         private Window pending;
         private boolean rangesDone;
+        /** Where the line of the last occurrence found ends: occurrences before it are on a line already found. */
+        private long matchedLineEnd;
 
         CandidateWindows(LogStore store, JobId job, long size, List<LogRange> ranges, byte[] literal,
                 SearchOptions options, int pieceBytes) {
@@ -247,6 +249,11 @@ public final class LogSearch {
                 int counted = carry.length; // newlines of the piece counted up to here
                 long lines = linesBefore;
                 for (int i = 0; i + literal.length <= buffer.length; i++) {
+                    // A line already has its window: more occurrences on it would only find the same one again
+                    // (each by walking the line), which on a long line full of them would cost its square.
+                    if (bufferStart + i < matchedLineEnd) {
+                        continue;
+                    }
                     if (equalsAt(buffer, i, 0)) {
                         if (i > counted) {
                             lines += newlines(buffer, counted, i);
@@ -297,6 +304,12 @@ public final class LogSearch {
             for (int ahead = 0; ahead <= context && end < size; ahead++) {
                 long nl = firstNewlineFrom(ahead == 0 ? end - 1 : end, buffer, bufferStart);
                 end = nl < 0 ? size : nl + 1;
+                if (ahead == 0) {
+                    matchedLineEnd = end;
+                }
+            }
+            if (end >= size && matchedLineEnd < end) {
+                matchedLineEnd = end; // the loop stopped at the log's end before looking for the line's end
             }
             return new Window(start, Math.min(end, size), number);
         }
