@@ -70,17 +70,24 @@ abstract class AbstractQueueWorkersProcessTest {
 
         int victim = WORKER_LABELS.size() - 1;
         List<Event> events = Collections.synchronizedList(new ArrayList<>());
-        List<Process> processes = new ArrayList<>();
+        List<Process> processes = new ArrayList<>(Collections.nCopies(WORKER_LABELS.size(), (Process) null)); // by worker
         List<Thread> readers = new ArrayList<>();
         CountDownLatch holding = new CountDownLatch(1);
         try {
-            for (int w = 0; w < WORKER_LABELS.size(); w++) {
+            // The victim starts first: it must complete some jobs and then hold some before the others have finished
+            // all of them, and on a fast, quiet machine seven workers started ahead of it sometimes did.
+            List<Integer> startOrder = new ArrayList<>();
+            startOrder.add(victim);
+            for (int w = 0; w < victim; w++) {
+                startOrder.add(w);
+            }
+            for (int w : startOrder) {
                 List<String> labels = WORKER_LABELS.get(w);
                 // The victim completes some jobs like the others, then claims jobs it never completes.
                 String holdAfter = w == victim ? "40" : "-1";
                 Process p = ChildJvm.start(QueueWorkerProcess.class, List.of(childConfig(), workerIds.get(w),
                         String.join(",", labels), String.valueOf(LEASE_SECONDS), holdAfter, "6"), Map.of());
-                processes.add(p);
+                processes.set(w, p);
                 int worker = w;
                 Thread reader = new Thread(() -> {
                     try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
@@ -116,7 +123,7 @@ abstract class AbstractQueueWorkersProcessTest {
                 r.join(30_000);
             }
         } finally {
-            processes.forEach(p -> p.toHandle().destroyForcibly());
+            processes.stream().filter(java.util.Objects::nonNull).forEach(p -> p.toHandle().destroyForcibly());
         }
 
         List<Event> all = new ArrayList<>(events);
