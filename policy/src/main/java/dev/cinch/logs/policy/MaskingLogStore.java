@@ -1,25 +1,28 @@
 package dev.cinch.logs.policy;
 
 import dev.cinch.logs.ForwardingLogStore;
-import dev.cinch.logs.InvalidRangeException;
 import dev.cinch.logs.JobId;
 import dev.cinch.logs.LogChunk;
-import dev.cinch.logs.LogNotFoundException;
+import dev.cinch.logs.LogFollower;
+import dev.cinch.logs.LogRange;
 import dev.cinch.logs.LogStore;
 import dev.cinch.logs.LogStream;
 import dev.cinch.logs.LogWriter;
+import dev.cinch.logs.text.LogSearch;
+import dev.cinch.logs.text.SearchMatch;
+import dev.cinch.logs.text.SearchOptions;
 
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * Masks a job's registered secrets ({@link JobSecrets}) in every chunk before the store below keeps it, so no backend
@@ -37,7 +40,11 @@ import java.util.Objects;
  * secret set) they are read back from the store.
  *
  * <p>Secrets are asked for when a job's first chunk arrives and again every {@code refresh} while it is written; a
- * secret registered later masks what comes after. Bytes stored before a secret was registered are not rewritten.
+ * secret registered later masks what comes after. Bytes stored before a secret was registered are not rewritten, but
+ * they are never served either: every read through this store (ranges, chunks, tails, lines, follow, search, export)
+ * masks the job's current secrets in what it returns ({@link MaskedReads}), with the bytes around each piece, so a
+ * secret crossing a piece's edge is masked in both pieces. Reads of a job with no secret cost one look-up of its
+ * secrets per {@code refresh}.
  */
 public final class MaskingLogStore extends ForwardingLogStore {
     /** What a masked byte becomes. */
@@ -49,6 +56,7 @@ public final class MaskingLogStore extends ForwardingLogStore {
     private static final int MAX_JOBS = 4096;
 
     private final JobSecrets secrets;
+    private final MaskedReads reads;
     private final long refreshNanos;
     private final Map<JobId, JobMask> masks = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -65,6 +73,7 @@ public final class MaskingLogStore extends ForwardingLogStore {
         super(store);
         this.secrets = Objects.requireNonNull(secrets, "secrets");
         this.refreshNanos = refresh.toNanos();
+        this.reads = new MaskedReads(store, MASK);
     }
 
     /** One job's masking: the scanner for its current secrets and the stored bytes around the last chunk masked. */
@@ -137,43 +146,8 @@ public final class MaskingLogStore extends ForwardingLogStore {
         return carryFromStored(job, m.scanner, seq);
     }
 
-    /**
-     * The last {@code maxLength - 1} stored bytes before {@code seq}, read back page by page. When nothing is stored
-     * there (an unknown job, a gap) the carry is empty and the store below refuses the chunk as it would anyway.
-     */
     private byte[] carryFromStored(JobId job, SecretScanner scanner, long seq) {
-        int need = scanner.maxLength() - 1;
-        ArrayDeque<byte[]> pieces = new ArrayDeque<>();
-        long have = 0;
-        long from = seq;
-        int page = 16;
-        try {
-            while (from > 0 && have < need) {
-                int count = (int) Math.min(from, page);
-                List<LogChunk> got = delegate().readChunks(job, from - count, count);
-                if (got.isEmpty() || got.get(got.size() - 1).seq() != from - 1) {
-                    got = delegate().readChunks(job, from - 1, 1); // a page cut short by its byte limit: big chunks
-                    if (got.isEmpty() || got.get(0).seq() != from - 1) {
-                        return new byte[0];
-                    }
-                }
-                for (int i = got.size() - 1; i >= 0 && have < need; i--) {
-                    byte[] d = got.get(i).data();
-                    pieces.addFirst(d);
-                    have += d.length;
-                    from = got.get(i).seq();
-                }
-                page = Math.min(page * 4, LogStore.MAX_PAGE_CHUNKS);
-            }
-        } catch (LogNotFoundException | InvalidRangeException e) {
-            return new byte[0];
-        }
-        ByteArrayOutputStream tail = new ByteArrayOutputStream();
-        for (byte[] p : pieces) {
-            tail.writeBytes(p);
-        }
-        byte[] bytes = tail.toByteArray();
-        return Arrays.copyOfRange(bytes, Math.max(0, bytes.length - need), bytes.length);
+        return MaskedReads.bytesBefore(delegate(), job, seq, scanner.maxLength() - 1);
     }
 
     @Override
@@ -213,6 +187,72 @@ public final class MaskingLogStore extends ForwardingLogStore {
                 }
             }
         };
+    }
+
+    /** The job's scanner now, for reads; null when it has no secret to mask. */
+    private SecretScanner scannerFor(JobId job) {
+        return maskFor(job).scanner;
+    }
+
+    @Override
+    public byte[] readRange(JobId job, long offset, int length) {
+        SecretScanner s = scannerFor(job);
+        return s == null ? delegate().readRange(job, offset, length) : reads.readRange(job, s, offset, length);
+    }
+
+    @Override
+    public List<LogChunk> readChunks(JobId job, long fromSeq, int maxChunks) {
+        SecretScanner s = scannerFor(job);
+        return s == null ? delegate().readChunks(job, fromSeq, maxChunks) : reads.readChunks(job, s, fromSeq, maxChunks);
+    }
+
+    @Override
+    public byte[] readTailLines(JobId job, int lines) {
+        SecretScanner s = scannerFor(job);
+        return s == null ? delegate().readTailLines(job, lines) : reads.readTailLines(job, s, lines);
+    }
+
+    @Override
+    public byte[] readLines(JobId job, long fromLine, int count) {
+        SecretScanner s = scannerFor(job);
+        return s == null ? delegate().readLines(job, fromLine, count) : reads.readLines(job, s, fromLine, count);
+    }
+
+    @Override
+    public LogFollower follow(JobId job, long fromSeq) {
+        return reads.follow(job, fromSeq, this::scannerFor);
+    }
+
+    @Override
+    public void exportArchive(JobId job, OutputStream out) {
+        SecretScanner s = scannerFor(job);
+        if (s == null) {
+            delegate().exportArchive(job, out);
+        } else {
+            reads.exportArchive(job, s, out);
+        }
+    }
+
+    /** Searched as served: through this store's reads, so a match never shows a secret. */
+    @Override
+    public Stream<SearchMatch> search(JobId job, String pattern, SearchOptions options) {
+        return scannerFor(job) == null
+                ? delegate().search(job, pattern, options)
+                : LogSearch.search(this, job, pattern, options);
+    }
+
+    /**
+     * The store's candidate ranges hold every occurrence of a literal without {@code *} in the served bytes too (a
+     * masked byte is a {@code *} or a {@code \n} that was there); a literal with one may match where a secret was.
+     */
+    @Override
+    public List<LogRange> rangesThatMayContain(JobId job, byte[] literal) {
+        for (byte b : literal) {
+            if (b == MASK && scannerFor(job) != null) {
+                return List.of(new LogRange(0, delegate().stat(job).rawBytes(), 0));
+            }
+        }
+        return delegate().rangesThatMayContain(job, literal);
     }
 
     private void forget(JobId job) {

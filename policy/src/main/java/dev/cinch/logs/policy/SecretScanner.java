@@ -35,6 +35,7 @@ final class SecretScanner {
     private final long[] prefixes;
     private final byte[][][] byPrefix;
     private final int maxLength;
+    private final int maxNewlines;
     /** The shortest pattern's length: every occurrence fills a window of it. */
     private final int window;
 
@@ -70,6 +71,15 @@ final class SecretScanner {
             byPrefix[i] = groups.get(prefixes[i]).toArray(new byte[0][]);
         }
         maxLength = longest;
+        int newlines = 0;
+        for (byte[] p : patterns) {
+            int n = 0;
+            for (byte b : p) {
+                n += b == '\n' ? 1 : 0;
+            }
+            newlines = Math.max(newlines, n);
+        }
+        maxNewlines = newlines;
     }
 
     private static long key(byte[] b, int at) {
@@ -93,6 +103,11 @@ final class SecretScanner {
         return maxLength;
     }
 
+    /** The most {@code \n} bytes any pattern holds: how many line ends an occurrence can cross. */
+    int maxNewlines() {
+        return maxNewlines;
+    }
+
     /**
      * Masks, in a copy of {@code chunk}, the bytes of every occurrence that ends inside it, scanning {@code carry}
      * (the bytes before it) then the chunk; returns {@code chunk} itself when nothing occurs.
@@ -107,18 +122,38 @@ final class SecretScanner {
             byte[] edge = new byte[c + reach];
             System.arraycopy(carry, 0, edge, 0, c);
             System.arraycopy(chunk, 0, edge, c, reach);
-            out = scan(edge, Math.min(c - 1, edge.length - window), c, chunk, out, maskByte);
+            out = scan(edge, 0, Math.min(c - 1, edge.length - window), c, c + chunk.length, chunk, 0, out, maskByte);
         }
-        out = scan(chunk, chunk.length - window, 0, chunk, out, maskByte);
+        out = scan(chunk, 0, chunk.length - window, 0, chunk.length, chunk, 0, out, maskByte);
         return out == null ? chunk : out;
     }
 
     /**
-     * Masks the occurrences that start at {@code a[0..lastStart]} and end inside the chunk, which starts at
-     * {@code a[chunkAt]}: in {@code out}, a copy of the chunk made at the first one. Returns {@code out}.
+     * A copy of {@code a[from, to)} in which every byte of an occurrence in {@code a} that overlaps that region is
+     * masked, except {@code \n} bytes, which stay (so a region served by line keeps its lines); null when no
+     * occurrence overlaps it. {@code a} holds the bytes around the region, as far as the caller could read them.
      */
-    private byte[] scan(byte[] a, int lastStart, int chunkAt, byte[] chunk, byte[] out, byte maskByte) {
-        int i = 0;
+    byte[] maskRegionKeepingNewlines(byte[] a, int from, int to, byte maskByte) {
+        int firstStart = Math.max(0, from - (maxLength - 1));
+        byte[] out = scan(a, firstStart, Math.min(to - 1, a.length - window), from, to, a, from, null, maskByte);
+        if (out != null) {
+            for (int j = 0; j < out.length; j++) {
+                if (a[from + j] == '\n') {
+                    out[j] = '\n';
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Masks the occurrences that start at {@code a[firstStart..lastStart]} and overlap {@code a[from, to)}: in
+     * {@code out}, a copy of those region bytes ({@code src[srcFrom, srcFrom + to - from)}) made at the first one.
+     * Returns {@code out}.
+     */
+    private byte[] scan(byte[] a, int firstStart, int lastStart, int from, int to, byte[] src, int srcFrom, byte[] out,
+            byte maskByte) {
+        int i = firstStart;
         while (i <= lastStart) {
             int move = shift[slot(block(a, i + window - BLOCK))];
             if (move > 0) {
@@ -129,14 +164,14 @@ final class SecretScanner {
             if (group >= 0) {
                 for (byte[] p : byPrefix[group]) {
                     int end = i + p.length;
-                    // Within the carry: masked with its own chunk; beyond this chunk: masked by the next one.
-                    if (end <= chunkAt || end > a.length || !Arrays.equals(a, i + PREFIX, end, p, PREFIX, p.length)) {
+                    // Before the region: masked with it; beyond what a holds: masked when the rest is read.
+                    if (end <= from || end > a.length || !Arrays.equals(a, i + PREFIX, end, p, PREFIX, p.length)) {
                         continue;
                     }
                     if (out == null) {
-                        out = chunk.clone();
+                        out = Arrays.copyOfRange(src, srcFrom, srcFrom + (to - from));
                     }
-                    Arrays.fill(out, Math.max(i, chunkAt) - chunkAt, end - chunkAt, maskByte);
+                    Arrays.fill(out, Math.max(i, from) - from, Math.min(end, to) - from, maskByte);
                 }
             }
             i++;

@@ -53,7 +53,7 @@ class MaskingLogStoreTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
+    static int indexOf(byte[] haystack, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= haystack.length; i++) {
             for (int k = 0; k < needle.length; k++) {
@@ -226,7 +226,7 @@ class MaskingLogStoreTest {
     }
 
     /** Which raw bytes lie inside an occurrence of any form: the only bytes masking may change. */
-    private static boolean[] occurrences(byte[] raw, List<byte[]> forms) {
+    static boolean[] occurrences(byte[] raw, List<byte[]> forms) {
         boolean[] in = new boolean[raw.length];
         for (byte[] f : forms) {
             for (int i = 0; i + f.length <= raw.length; i++) {
@@ -238,7 +238,7 @@ class MaskingLogStoreTest {
         return in;
     }
 
-    private static byte[] randomSecret(SplittableRandom random) {
+    static byte[] randomSecret(SplittableRandom random) {
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/=!@#$%&?:. ";
         byte[] v = new byte[6 + random.nextInt(43)];
         for (int i = 0; i < v.length; i++) {
@@ -248,7 +248,7 @@ class MaskingLogStoreTest {
     }
 
     /** CI-like output (ANSI colours, \r progress, NUL, invalid UTF-8) with the secrets in their three forms. */
-    private static byte[] randomLog(SplittableRandom random, List<byte[]> secrets) throws IOException {
+    static byte[] randomLog(SplittableRandom random, List<byte[]> secrets) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int line = 0, n = 40 + random.nextInt(200); line < n; line++) {
             switch (random.nextInt(8)) {
