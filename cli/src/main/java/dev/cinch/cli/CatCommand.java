@@ -91,7 +91,7 @@ final class CatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        LogStore store = cli.store();
+        LogStore store = cli.servedStore();
         OutputStream out = cli.out;
         if (selection != null && selection.tailLines != null) {
             out.write(store.readTailLines(job, selection.tailLines));

@@ -104,6 +104,7 @@ public final class Cinchlog implements AutoCloseable {
     final MeterRegistry meters = new SimpleMeterRegistry();
     private MeteredLogStore store;
     private SizeLimitLogStore limited;
+    private LogStore served;
     private Optional<SizeLimit> writeLimit = Optional.empty();
     private Metadata metadata;
     private boolean schemaChecked;
@@ -248,6 +249,21 @@ public final class Cinchlog implements AutoCloseable {
      */
     LogStore maskingStore(JobSecrets extra) {
         return new MaskingLogStore(store(), new MetadataJobSecrets(metadata().store()).and(extra), SECRETS_REFRESH);
+    }
+
+    /**
+     * The store for reading job output ({@code cat}, {@code follow}, {@code grep}, {@code search}, {@code export}):
+     * every read masks the job's secrets as the metadata database holds them now, so output stored before a value was
+     * registered is never shown with it. With no metadata database yet (a data directory on SQLite without
+     * {@code cinch.db}) no job has a secret, and reads go to the store as it is: a read never creates the database.
+     */
+    LogStore servedStore() {
+        if (served == null) {
+            boolean postgres = config().get(Database.URL_KEY).filter(u -> !u.isBlank()).isPresent();
+            boolean sqlite = java.nio.file.Files.exists(config().dataDir().resolve(Database.SQLITE_FILE_NAME));
+            served = postgres || sqlite || DB_STORE.equals(config().logStore()) ? maskingStore(JobSecrets.NONE) : store();
+        }
+        return served;
     }
 
     /** The configured log store with its meters in {@link #meters} (each tier's too, for the tiered store). */

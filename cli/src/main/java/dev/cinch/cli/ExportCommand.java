@@ -30,7 +30,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (output.equals("-")) {
-            cli.store().exportArchive(job, cli.out);
+            cli.servedStore().exportArchive(job, cli.out);
             return 0;
         }
         // Checked before the store is opened: these are mistakes in the command line, not storage failures.
@@ -51,7 +51,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
-                cli.store().exportArchive(job, out);
+                cli.servedStore().exportArchive(job, out);
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {

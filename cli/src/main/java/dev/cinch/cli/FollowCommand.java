@@ -26,7 +26,7 @@ final class FollowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        try (LogFollower follower = cli.store().follow(job, fromSeq)) {
+        try (LogFollower follower = cli.servedStore().follow(job, fromSeq)) {
             while (!follower.isFinished()) {
                 for (LogChunk c : follower.poll(Duration.ofSeconds(1))) {
                     cli.out.write(c.data());

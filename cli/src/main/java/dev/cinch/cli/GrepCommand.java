@@ -92,7 +92,7 @@ final class GrepCommand implements Callable<Integer> {
                 .withContext(context == null ? 0 : context);
         OutputStream out = cli.out;
         boolean matched = false;
-        try (Stream<SearchMatch> lines = cli.store().search(job, pattern, options)) {
+        try (Stream<SearchMatch> lines = cli.servedStore().search(job, pattern, options)) {
             Iterator<SearchMatch> it = lines.iterator();
             while (it.hasNext()) {
                 SearchMatch m = it.next();

@@ -91,7 +91,7 @@ final class SearchCommand implements Callable<Integer> {
         }
         SearchOptions options = SearchOptions.defaults().withFixedStrings(fixed).withIgnoreCase(ignoreCase);
         MetadataStore metadata = cli.metadata().store();
-        LogStore store = cli.store();
+        LogStore store = cli.servedStore();
         OutputStream out = cli.out;
         ObjectMapper mapper = new ObjectMapper();
         ArrayNode matchedJobs = mapper.createArrayNode();

@@ -518,7 +518,7 @@ abstract class AbstractMetadataCommandsTest {
     }
 
     @Test
-    void aValueAddedWhileRunWritesIsMaskedInWhatIsStoredAfterTheNextRefresh() throws Exception {
+    void aValueAddedWhileRunWritesIsMaskedInLaterOutputAndOnEveryReadOfEarlierOutput() throws Exception {
         Map<String, String> key = Map.of("CINCH_ENCRYPTION_KEY", newKey());
         // The first line is stored before the value exists, so it stays; the second comes after more than one
         // refresh interval, so the job's secrets are read again before it is masked.
@@ -535,8 +535,27 @@ abstract class AbstractMetadataCommandsTest {
         Result r = ran.get(60, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo("before " + ADDED + "\nafter " + ADDED + "\n");
-        // Known limit: output stored before the value was added is not rewritten.
-        assertThat(runAt(Clock.systemUTC(), "", key, "cat", "late").out())
-                .isEqualTo("before " + ADDED + "\nafter " + "*".repeat(ADDED.length()) + "\n");
+        // The first line was stored before the value existed and keeps it at rest, but it is never served: every
+        // read masks the job's secrets as they are now.
+        String masked = "before " + "*".repeat(ADDED.length()) + "\nafter " + "*".repeat(ADDED.length()) + "\n";
+        assertThat(runAt(Clock.systemUTC(), "", key, "cat", "late").out()).isEqualTo(masked);
+        assertThat(runAt(Clock.systemUTC(), "", key, "cat", "--lines", "1:1", "late").out())
+                .isEqualTo("before " + "*".repeat(ADDED.length()) + "\n");
+        assertThat(runAt(Clock.systemUTC(), "", key, "grep", "-F", "late", "s3cr3t").code()).isEqualTo(1);
+        assertThat(runAt(Clock.systemUTC(), "", key, "grep", "-F", "late", "before").out())
+                .isEqualTo("1:before " + "*".repeat(ADDED.length()) + "\n");
+        assertThat(runAt(Clock.systemUTC(), "", key, "seal", "late").code()).isZero();
+        assertThat(runAt(Clock.systemUTC(), "", key, "follow", "late").out()).isEqualTo(masked);
+        Path archive = dir.resolve("late.zst");
+        Result exported = runAt(Clock.systemUTC(), "", key, "export", "late", "-o", archive.toString());
+        assertThat(exported.code()).as(exported.err()).isZero();
+        try (var in = new com.github.luben.zstd.ZstdInputStream(java.nio.file.Files.newInputStream(archive))) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(masked);
+        }
+        // Without the key the job's secrets cannot be read, so its log is not served at all.
+        Result noKey = run("cat", "late");
+        assertThat(noKey.code()).isEqualTo(1);
+        assertThat(noKey.out()).isEmpty();
+        assertThat(noKey.err()).doesNotContain(ADDED);
     }
 }

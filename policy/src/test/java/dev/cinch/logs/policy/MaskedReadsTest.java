@@ -10,16 +10,12 @@ import dev.cinch.logs.LogStream;
 import dev.cinch.logs.config.CinchConfig;
 import dev.cinch.logs.text.SearchMatch;
 import dev.cinch.logs.text.SearchOptions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,23 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * below, unmasked) is served masked on every read path, piece by piece exactly as if the whole log were masked at once
  * (every byte of an occurrence of any form becomes {@code *}, except {@code \n}), whatever the pieces.
  */
-class MaskedReadsTest {
-    @TempDir
-    Path dataDir;
-
-    private LogStore fs;
-
-    @BeforeEach
-    void open() {
-        fs = LogStores.fromClassPath().open(CinchConfig.of(Map.of("data-dir", dataDir.toString(), "log-store", "fs",
-                "fs.durability", "none")));
-    }
-
-    @AfterEach
-    void close() {
-        fs.close();
-    }
-
+class MaskedReadsTest extends OverFsStore {
     /** The whole log masked at once: the reference every read is compared with. */
     private static byte[] maskedAtOnce(byte[] raw, List<byte[]> values) {
         List<byte[]> forms = new ArrayList<>();

@@ -5,50 +5,27 @@ import dev.cinch.logs.JobId;
 import dev.cinch.logs.LogChunk;
 import dev.cinch.logs.LogFollower;
 import dev.cinch.logs.LogStore;
-import dev.cinch.logs.LogStores;
 import dev.cinch.logs.LogStream;
 import dev.cinch.logs.LogWriter;
-import dev.cinch.logs.config.CinchConfig;
 import dev.cinch.logs.text.SearchOptions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Masking over a real fs store: secrets never stored or served, wherever chunk boundaries fall, with retries. */
-class MaskingLogStoreTest {
-    @TempDir
-    Path dataDir;
-
-    private LogStore fs;
-
-    @BeforeEach
-    void open() {
-        fs = LogStores.fromClassPath().open(CinchConfig.of(Map.of("data-dir", dataDir.toString(), "log-store", "fs",
-                "fs.durability", "none")));
-    }
-
-    @AfterEach
-    void close() {
-        fs.close();
-    }
-
+class MaskingLogStoreTest extends OverFsStore {
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
