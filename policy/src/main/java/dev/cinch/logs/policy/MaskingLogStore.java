@@ -54,8 +54,17 @@ public final class MaskingLogStore extends ForwardingLogStore {
     public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(2);
     /** Jobs whose masking state is kept; a job beyond it reads its preceding bytes back from the store. */
     private static final int MAX_JOBS = 4096;
+    /** Distinct secret sets whose scanners are kept for jobs to come (a job's mask keeps its own in use). */
+    private static final int MAX_SECRET_SETS = 256;
 
     private final JobSecrets secrets;
+    /** Scanners by secret set, most recently used last; guarded by {@code masks}. */
+    private final Map<List<ByteBuffer>, SecretScanner> scanners = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<ByteBuffer>, SecretScanner> eldest) {
+            return size() > MAX_SECRET_SETS;
+        }
+    };
     private final MaskedReads reads;
     private final long refreshNanos;
     private final Map<JobId, JobMask> masks = new LinkedHashMap<>(64, 0.75f, true) {
@@ -119,14 +128,33 @@ public final class MaskingLogStore extends ForwardingLogStore {
                 m.loadedAt = now;
                 return m;
             }
-            List<byte[]> patterns = new ArrayList<>();
-            for (byte[] v : values) {
-                patterns.addAll(SecretForms.of(v));
-            }
-            JobMask fresh = new JobMask(fingerprint, patterns.isEmpty() ? null : new SecretScanner(patterns), now);
+            JobMask fresh = new JobMask(fingerprint, scannerOf(fingerprint), now);
             masks.put(job, fresh);
             return fresh;
         }
+    }
+
+    /**
+     * The scanner of a set of secrets, shared by the jobs that have the same set (the jobs of one repository often do:
+     * its forge token, its secret env values), so each set's forms and 64 KiB shift table are built and held once.
+     * Caller holds {@code masks}.
+     */
+    private SecretScanner scannerOf(List<ByteBuffer> fingerprint) {
+        if (fingerprint.isEmpty()) {
+            return null;
+        }
+        SecretScanner shared = scanners.get(fingerprint);
+        if (shared == null) {
+            List<byte[]> patterns = new ArrayList<>();
+            for (ByteBuffer v : fingerprint) {
+                patterns.addAll(SecretForms.of(v.array()));
+            }
+            shared = patterns.isEmpty() ? null : new SecretScanner(patterns);
+            if (shared != null) {
+                scanners.put(fingerprint, shared);
+            }
+        }
+        return shared;
     }
 
     /**
