@@ -208,30 +208,46 @@ public final class S3LogStorage implements LogStorage {
     }
 
     /**
-     * Listings of a job's segments that miss a segment are taken again this many times before it counts as damage:
-     * with the backoff, about 10 s at most, longer than a segment PUT takes on a loaded machine (6 attempts, about
-     * 0.3 s, and then 9, about 2.5 s, were not always enough for S3Proxy's filesystem store with two writers racing
-     * while the machine ran benchmarks beside the tests). Only a damaged log waits that long to be reported.
+     * Listings of a job's segments that miss a link no concurrent write explains are taken again this many times
+     * before it counts as damage (about 10 s with the backoff), for servers whose listings may lag behind their writes.
+     * A listing racing another instance's writes needs no wait: see {@link #listSegments}.
      */
     private static final int LIST_ATTEMPTS = 11;
 
     /**
      * The job's segments in seq order, checked to chain from the keys alone: each names the first seq of the one
-     * before it, and raw offsets never decrease. A listing with a link missing (some servers, S3Proxy's filesystem
-     * store among them, may leave out a key being written while they list) is taken again; a link still missing
-     * after that is damage.
+     * before it, and raw offsets never decrease.
+     *
+     * <p>A listing taken while another instance stores segments may show a segment without one before it: S3 promises
+     * only that a listing shows every object stored before it began, and a key stored while it runs may be in it or
+     * not, whatever its place in key order (S3Proxy's filesystem store reads its directory while keys are added to it,
+     * in the filesystem's order, which is hash order on ext4, so it shows some of the keys created meanwhile and not
+     * others). The segments stored before a listing began are all in it and chain from the first, since each is
+     * stored only after the one it names; what breaks the chain was stored later. So a broken listing is taken again,
+     * and when the new one chains through every segment the broken one showed, its chain up to its own break is the
+     * log as stored when it began, or later: what lies past the break is still being stored (a writer that takes the
+     * role from that chain names a key that exists, and learns at once that another instance writes). Only a link
+     * missing below segments that an earlier listing showed is damage, after {@link #LIST_ATTEMPTS} listings.
      */
     List<SegmentRef> listSegments(JobId job) throws IOException {
         String prefix = layout.segmentPrefix(job);
+        String shown = null; // the greatest segment key earlier listings showed: a later one must chain through it
         for (int attempt = 1; ; attempt++) {
             List<SegmentRef> refs = new ArrayList<>();
             String broken = null;
+            String greatest = null;
             for (S3Object o : objects.listAll(prefix)) {
                 long[] at = S3Layout.parseSegment(o.key(), prefix);
                 if (at == null) {
                     // Not a segment name: some servers (S3Proxy's filesystem store) list a PUT's temporary file while
                     // it is being written. No writer of ours ever makes such a key.
                     LOG.debug("job {}: ignoring {} among the segments", job, o.key());
+                    continue;
+                }
+                if (greatest == null || o.key().compareTo(greatest) > 0) {
+                    greatest = o.key();
+                }
+                if (broken != null) {
                     continue;
                 }
                 SegmentRef ref = new SegmentRef(o.key(), o.eTag(), o.size(), at[0], at[1]);
@@ -245,16 +261,23 @@ public final class S3LogStorage implements LogStorage {
                         broken = "segment " + ref.key() + " (seq " + ref.firstSeq() + ") does not follow " + prev.key();
                     }
                 }
-                if (broken != null) {
-                    break;
+                if (broken == null) {
+                    refs.add(ref);
                 }
-                refs.add(ref);
             }
             if (broken == null) {
                 return refs;
             }
+            if (shown != null && chainsThrough(refs, shown)) {
+                LOG.debug("job {}: segments being stored while listing ({}): the chain ends at {}", job, broken,
+                        refs.get(refs.size() - 1).key());
+                return refs;
+            }
             if (attempt >= LIST_ATTEMPTS) {
                 throw new CorruptLogException(job, broken);
+            }
+            if (shown == null || greatest.compareTo(shown) > 0) {
+                shown = greatest;
             }
             LOG.debug("job {}: segment listing incomplete ({}), listing again", job, broken);
             try {
@@ -264,6 +287,17 @@ public final class S3LogStorage implements LogStorage {
                 throw new java.io.InterruptedIOException("listing the segments of job " + job);
             }
         }
+    }
+
+    /** True when the chain (in key order) holds the segment {@code key}. */
+    private static boolean chainsThrough(List<SegmentRef> refs, String key) {
+        for (int i = refs.size() - 1; i >= 0; i--) {
+            int c = refs.get(i).key().compareTo(key);
+            if (c <= 0) {
+                return c == 0;
+            }
+        }
+        return false;
     }
 
     /** What a segment's first bytes say, cached by key and ETag. */
