@@ -53,7 +53,7 @@ esac
 stores="${CINCH_BENCH_STORES:-fs,db,db-postgres,s3,tiered}"
 IFS=, read -ra store_list <<< "$stores"
 compression_opts+=("${store_list[@]}")
-# Archive levels on either side of the fs default (5), measured next to it: the cheaper level 3 and the
+# Archive levels on either side of the fs default (8), measured next to it: the cheaper level 3 and the
 # slowest, smallest 19 (fs settings, so only with fs).
 # The example cold tier's settings (examples/ssd-then-hdd.yml: level 12, 1 MiB frames) are measured beside them.
 if [[ "$profile" != smoke && ",$stores," == *",fs,"* ]]; then
