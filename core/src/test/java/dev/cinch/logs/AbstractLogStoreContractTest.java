@@ -749,6 +749,49 @@ public abstract class AbstractLogStoreContractTest {
                     .isEqualTo(grepReference(log, literal, ignoreCase, context));
             assertThat(found).as("'%s' occurs where it was cut from", pattern).isNotEmpty();
         }
+
+        // Occurrences starting one or two bytes before a frame (their trigrams all end in the next one): found by
+        // looking at the bytes before a candidate range when it begins with the literal's end. A log of one repeated
+        // line learns where the frames start; the same log with a token of random letters planted across each frame
+        // start (same length, same chunks, so the same frames) is the one searched: the frame before holds none of
+        // its token's trigrams, so only that look finds it.
+        byte[] filler = new byte[1 << 20];
+        byte[] line = "a filler line of the same words\n".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < filler.length; i++) {
+            filler[i] = line[i % line.length];
+        }
+        JobId plain = job("filtered-search-frames");
+        appendAll(store, plain, LogReference.chunk(filler, new Random(34), 4096));
+        store.seal(plain);
+        java.io.ByteArrayOutputStream archive = new java.io.ByteArrayOutputStream();
+        store.exportArchive(plain, archive);
+        dev.cinch.logs.archive.SeekableArchiveReader frames = dev.cinch.logs.archive.SeekableArchiveReader.open(
+                new dev.cinch.logs.archive.ArrayByteSource(archive.toByteArray()), plain);
+        byte[] planted = filler.clone();
+        Random tokens = new Random(35);
+        for (int f = 1; f < frames.frameCount(); f++) {
+            for (int i = (int) frames.frameRawOffset(f) - 2; i < frames.frameRawOffset(f) + 10; i++) {
+                planted[i] = (byte) ('a' + tokens.nextInt(26));
+            }
+        }
+        JobId r = job("filtered-search-boundaries");
+        appendAll(store, r, LogReference.chunk(planted, new Random(34), 4096));
+        store.seal(r);
+        int lookedBack = 0;
+        for (int f = 1; f < frames.frameCount(); f++) {
+            long boundary = frames.frameRawOffset(f);
+            for (int back = 1; back <= 2; back++) {
+                byte[] literal = Arrays.copyOfRange(planted, (int) boundary - back, (int) boundary - back + 10);
+                String pattern = new String(literal, StandardCharsets.US_ASCII);
+                assertThat(store.search(r, pattern, SearchOptions.defaults().withFixedStrings(true)).toList())
+                        .as("-F '%s', %d bytes before frame %d", pattern, back, f)
+                        .isEqualTo(grepReference(planted, literal, false, 0));
+                if (store.rangesThatMayContain(r, literal).stream().anyMatch(x -> x.offset() == boundary)) {
+                    lookedBack++;
+                }
+            }
+        }
+        assertThat(lookedBack).as("literals cut across a frame start whose frame before is no candidate").isPositive();
     }
 
     @Test

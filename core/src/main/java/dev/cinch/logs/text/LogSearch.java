@@ -224,20 +224,23 @@ public final class LogSearch {
                 return;
             }
             // An occurrence may start one or two bytes before the range (its trigrams all end inside it): look there
-            // only when the range begins with the literal's end.
-            int head = (int) Math.min(literal.length - 1, end - start);
-            byte[] first = store.readRange(job, start, head);
+            // only when the range begins with the literal's end, seen in the range's first piece (read once: a store
+            // without a frame cache would fetch its frame again for a separate look).
+            byte[] piece = store.readRange(job, start, (int) Math.min(pieceBytes, end - start));
+            byte[] carry = new byte[0];
             for (int back = Math.min(2, literal.length - 1); back >= 1; back--) {
-                if (start - back >= 0 && first.length >= literal.length - back && equalsAt(first, 0, back)) {
-                    start -= back; // those bytes equal the literal's start, which holds no \n: the line count stays
+                if (start - back >= 0 && piece.length >= literal.length - back && equalsAt(piece, 0, back)) {
+                    // those bytes equal the literal's start, which holds no \n: the line count stays
+                    carry = store.readRange(job, start - back, back);
                     break;
                 }
             }
             long linesBefore = range.linesBefore();
             long pos = start;
-            byte[] carry = new byte[0];
             while (pos < end) {
-                byte[] piece = store.readRange(job, pos, (int) Math.min(pieceBytes, end - pos));
+                if (piece == null) {
+                    piece = store.readRange(job, pos, (int) Math.min(pieceBytes, end - pos));
+                }
                 if (piece.length == 0) {
                     throw new LogStoreException(job, "the log ended at offset " + pos + ", before the " + size
                             + " bytes it held when the search started");
@@ -265,6 +268,7 @@ public final class LogSearch {
                 }
                 linesBefore = lines + newlines(buffer, counted, buffer.length);
                 pos += piece.length;
+                piece = null;
                 int keep = Math.min(literal.length - 1, buffer.length);
                 carry = Arrays.copyOfRange(buffer, buffer.length - keep, buffer.length);
             }
