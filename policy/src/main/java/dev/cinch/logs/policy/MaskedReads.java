@@ -11,6 +11,8 @@ import dev.cinch.logs.LogStore;
 import dev.cinch.logs.LogStoreIOException;
 import dev.cinch.logs.archive.ArchiveOptions;
 import dev.cinch.logs.archive.SeekableArchiveWriter;
+import dev.cinch.logs.storage.LogTotals;
+import dev.cinch.logs.text.TailLines;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -133,7 +135,8 @@ final class MaskedReads {
         } catch (InvalidRangeException | CorruptLogException tooLongOrDamaged) {
             return tailWithBytesBefore(job, s, lines);
         }
-        int start = startOfLastLines(wide, lines);
+        // The last lines as every store answers them, cut from the wider answer: they are its end.
+        int start = wide.length - TailLines.read(job, wide.length, lines, end -> new TailLines.Block(0, wide)).length;
         return region(s, wide, start, wide.length - start);
     }
 
@@ -157,17 +160,6 @@ final class MaskedReads {
         return orSelf(s.maskRegionKeepingNewlines(tail, 0, tail.length, mask), tail);
     }
 
-    /** Where the last {@code lines} lines of {@code b} start, as {@code tail -n} counts them. */
-    static int startOfLastLines(byte[] b, int lines) {
-        int found = 0;
-        for (int i = b.length > 0 && b[b.length - 1] == '\n' ? b.length - 2 : b.length - 1; i >= 0; i--) {
-            if (b[i] == '\n' && ++found == lines) {
-                return i + 1;
-            }
-        }
-        return 0;
-    }
-
     /**
      * {@link LogStore#readLines}, masked: the answer, with the lines around it that an occurrence crossing its edges can
      * reach (none when no secret holds a line break: an occurrence then stays inside its line).
@@ -181,7 +173,7 @@ final class MaskedReads {
         int reach = s.maxLength() - 1;
         long linesBefore = Math.min(more, fromLine - 1);
         byte[] carry = lastBytes(linesAround(job, fromLine - linesBefore, (int) linesBefore, true), reach);
-        long held = newlines(answer) + (answer[answer.length - 1] == '\n' ? 0 : 1);
+        long held = LogTotals.countNewlines(answer) + (answer[answer.length - 1] == '\n' ? 0 : 1);
         byte[] after = answer[answer.length - 1] == '\n'
                 ? firstBytes(linesAround(job, fromLine + held, more, false), reach)
                 : new byte[0];
@@ -382,14 +374,6 @@ final class MaskedReads {
 
     private static byte[] orSelf(byte[] masked, byte[] original) {
         return masked != null ? masked : original;
-    }
-
-    private static long newlines(byte[] b) {
-        long n = 0;
-        for (byte x : b) {
-            n += x == '\n' ? 1 : 0;
-        }
-        return n;
     }
 
     static byte[] lastBytes(byte[] b, int n) {

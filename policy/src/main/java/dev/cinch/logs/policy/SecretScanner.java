@@ -1,5 +1,7 @@
 package dev.cinch.logs.policy;
 
+import dev.cinch.logs.storage.LogTotals;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -73,11 +75,7 @@ final class SecretScanner {
         maxLength = longest;
         int newlines = 0;
         for (byte[] p : patterns) {
-            int n = 0;
-            for (byte b : p) {
-                n += b == '\n' ? 1 : 0;
-            }
-            newlines = Math.max(newlines, n);
+            newlines = Math.max(newlines, (int) LogTotals.countNewlines(p));
         }
         maxNewlines = newlines;
     }
