@@ -259,9 +259,8 @@ public final class Cinchlog implements AutoCloseable {
      */
     LogStore servedStore() {
         if (served == null) {
-            boolean postgres = config().get(Database.URL_KEY).filter(u -> !u.isBlank()).isPresent();
-            boolean sqlite = java.nio.file.Files.exists(config().dataDir().resolve(Database.SQLITE_FILE_NAME));
-            served = postgres || sqlite || DB_STORE.equals(config().logStore()) ? maskingStore(JobSecrets.NONE) : store();
+            boolean metadataExists = Database.mayExist(config()) || DB_STORE.equals(config().logStore());
+            served = metadataExists ? maskingStore(JobSecrets.NONE) : store();
         }
         return served;
     }

@@ -6,6 +6,7 @@ import dev.cinch.logs.config.CinchConfig;
 import dev.cinch.logs.config.ConfigException;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -118,6 +119,18 @@ public final class Database implements AutoCloseable {
         this.owner = owner;
     }
 
+    private static Optional<String> postgresUrl(CinchConfig config) {
+        return config.get(URL_KEY).map(String::trim).filter(s -> !s.isEmpty());
+    }
+
+    /**
+     * Whether the database the configuration selects may hold anything yet, without opening or creating it: a
+     * Postgres server always may; SQLite once {@code cinch.db} exists in the data directory.
+     */
+    public static boolean mayExist(CinchConfig config) {
+        return postgresUrl(config).isPresent() || Files.exists(config.dataDir().resolve(SQLITE_FILE_NAME));
+    }
+
     /** Opens the database the configuration selects, reporting failures as {@link SqlException}s. */
     public static Database open(CinchConfig config) {
         return open(config, SqlErrorMapper.NEUTRAL);
@@ -127,7 +140,7 @@ public final class Database implements AutoCloseable {
     public static Database open(CinchConfig config, SqlErrorMapper errors) {
         Duration connectTimeout = config.getDuration(CONNECT_TIMEOUT_KEY, Duration.ofSeconds(5),
                 Duration.ofMillis(250), Duration.ofMinutes(5));
-        Optional<String> url = config.get(URL_KEY).map(String::trim).filter(s -> !s.isEmpty());
+        Optional<String> url = postgresUrl(config);
         if (url.isPresent()) {
             PostgresUrl parsed = PostgresUrl.parse(URL_KEY, url.get());
             int poolSize = config.getInt(POOL_SIZE_KEY, 10, 1, 200);
