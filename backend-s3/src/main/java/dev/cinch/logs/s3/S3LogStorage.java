@@ -374,6 +374,11 @@ public final class S3LogStorage implements LogStorage {
         } catch (CorruptLogException e) {
             throw e;
         }
+        if (segments.isEmpty() && objects.head(layout.sealed(job)).isPresent()) {
+            // A seal stores its pointer before it deletes the segments, and a listing taken after their deletion
+            // but before the open marker's shows none: the log is sealed, not empty. Core looks again.
+            return Optional.empty();
+        }
         LogTotals totals = LogTotals.EMPTY;
         if (!segments.isEmpty()) {
             try {
