@@ -47,7 +47,13 @@ final class FsLayout {
         CRC32C crc = new CRC32C();
         crc.update(job.value().getBytes(StandardCharsets.US_ASCII));
         int h = (int) crc.getValue();
-        return root.resolve(String.format("%02x", (h >>> 24) & 0xff)).resolve(String.format("%02x", (h >>> 16) & 0xff));
+        // Every read resolves its log's folder, so this avoids String.format (a parse of the pattern each call).
+        return root.resolve(hexByte(h >>> 24)).resolve(hexByte(h >>> 16));
+    }
+
+    /** The low byte of {@code b} as two lower-case hex digits. */
+    private static String hexByte(int b) {
+        return new String(new char[] {Character.forDigit((b >>> 4) & 0xf, 16), Character.forDigit(b & 0xf, 16)});
     }
 
     Path jobDir(JobId job) {

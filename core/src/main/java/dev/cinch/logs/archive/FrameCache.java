@@ -1,5 +1,7 @@
 package dev.cinch.logs.archive;
 
+import dev.cinch.logs.codec.DecompressContexts;
+
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,13 +14,18 @@ import java.util.Map;
  * <p>Entries are keyed by the reader that decompressed them (each {@link SeekableArchiveReader} has a key of its
  * own), so an archive replaced or re-imported under the same name can never be served from frames of the old one:
  * it gets a new reader, hence new keys, and the old frames age out. Cached arrays are never handed to callers; readers
- * copy out of them. Thread-safe.
+ * copy out of them.
+ *
+ * <p>The cache also lends its readers the zstd contexts that decompress frames: a context costs as much to create
+ * as a small frame does to decompress, and paging through a log decompresses frame after frame. Thread-safe;
+ * {@link #close()} frees the contexts (the store that owns the cache closes it).
  */
-public final class FrameCache {
+public final class FrameCache implements AutoCloseable {
     private record Key(Object reader, int frame) {
     }
 
     private final long capacityBytes;
+    private final DecompressContexts contexts;
     private final LinkedHashMap<Key, byte[]> frames = new LinkedHashMap<>(64, 0.75f, true);
     private long bytes;
     private long hits;
@@ -26,15 +33,28 @@ public final class FrameCache {
 
     /** A cache holding at most {@code capacityBytes} of decompressed frames; 0 disables it. */
     public FrameCache(long capacityBytes) {
+        this(capacityBytes, DecompressContexts.forThisMachine());
+    }
+
+    private FrameCache(long capacityBytes, DecompressContexts contexts) {
         if (capacityBytes < 0) {
             throw new IllegalArgumentException("frame cache capacity must be >= 0, got " + capacityBytes);
         }
         this.capacityBytes = capacityBytes;
+        this.contexts = contexts;
     }
 
-    /** A cache that keeps nothing (each read decompresses what it needs). */
+    /**
+     * A cache that keeps nothing (each read decompresses what it needs), nor any zstd context: for a reader used on
+     * its own, which nobody closes.
+     */
     public static FrameCache disabled() {
-        return new FrameCache(0);
+        return new FrameCache(0, new DecompressContexts(0));
+    }
+
+    /** The zstd contexts readers of this cache decompress frames with. */
+    DecompressContexts contexts() {
+        return contexts;
     }
 
     synchronized byte[] get(Object reader, int frame) {
@@ -77,6 +97,12 @@ public final class FrameCache {
     /** Frames served from the cache, and frames readers had to decompress, since the cache was made. */
     public synchronized Stats stats() {
         return new Stats(hits, decompressions, frames.size(), bytes);
+    }
+
+    /** Frees the zstd contexts; the cached frames are left to the garbage collector. */
+    @Override
+    public void close() {
+        contexts.close();
     }
 
     /**

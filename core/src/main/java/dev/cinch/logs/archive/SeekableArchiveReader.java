@@ -3,6 +3,7 @@ package dev.cinch.logs.archive;
 import static dev.cinch.logs.archive.ArchiveFormat.*;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdException;
 import dev.cinch.logs.CorruptLogException;
 import dev.cinch.logs.InvalidRangeException;
 import dev.cinch.logs.JobId;
@@ -739,10 +740,11 @@ public final class SeekableArchiveReader {
                         + " raw bytes, the seek table says " + rawSize);
             }
             byte[] raw = new byte[rawSize];
-            long produced = Zstd.decompressByteArray(raw, 0, rawSize, packed, at, compressedSize);
-            if (Zstd.isError(produced)) {
-                throw corrupt(job, archiveOffset, "data frame " + f + " does not decompress: "
-                        + Zstd.getErrorName(produced));
+            int produced;
+            try {
+                produced = frameCache.contexts().decompress(raw, 0, rawSize, packed, at, compressedSize);
+            } catch (ZstdException e) {
+                throw corrupt(job, archiveOffset, "data frame " + f + " does not decompress: " + e.getMessage());
             }
             if (produced != rawSize) {
                 throw corrupt(job, archiveOffset, "data frame " + f + " decompressed to " + produced

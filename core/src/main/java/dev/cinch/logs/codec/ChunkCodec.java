@@ -2,7 +2,6 @@ package dev.cinch.logs.codec;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
-import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdDictCompress;
 import com.github.luben.zstd.ZstdDictDecompress;
 import com.github.luben.zstd.ZstdException;
@@ -28,7 +27,7 @@ public final class ChunkCodec implements AutoCloseable {
 
     private final int level;
     private final BlockingQueue<ZstdCompressCtx> compressors;
-    private final BlockingQueue<ZstdDecompressCtx> decompressors;
+    private final DecompressContexts decompressors = DecompressContexts.forThisMachine();
 
     public ChunkCodec(int level) {
         if (level < 1 || level > Zstd.maxCompressionLevel()) {
@@ -37,7 +36,6 @@ public final class ChunkCodec implements AutoCloseable {
         this.level = level;
         int pool = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
         this.compressors = new ArrayBlockingQueue<>(pool);
-        this.decompressors = new ArrayBlockingQueue<>(pool);
     }
 
     public int level() {
@@ -146,21 +144,13 @@ public final class ChunkCodec implements AutoCloseable {
             raw = Arrays.copyOfRange(payload, off, off + len);
         } else {
             raw = new byte[rawLength];
-            ZstdDecompressCtx ctx = decompressors.poll();
-            if (ctx == null) {
-                ctx = new ZstdDecompressCtx();
-            }
             try {
-                int n = ctx.decompressByteArray(raw, 0, rawLength, payload, off, len);
+                int n = decompressors.decompress(raw, 0, rawLength, payload, off, len);
                 if (n != rawLength) {
                     throw new CorruptLogException(job, "seq " + seq + ": decoded " + n + " bytes, expected " + rawLength);
                 }
             } catch (ZstdException e) {
                 throw new CorruptLogException(job, "seq " + seq + ": zstd: " + e.getMessage(), e);
-            } finally {
-                if (!decompressors.offer(ctx)) {
-                    ctx.close();
-                }
             }
         }
         int crc = Crc32c.of(raw, 0, raw.length);
@@ -181,9 +171,6 @@ public final class ChunkCodec implements AutoCloseable {
         while ((c = compressors.poll()) != null) {
             c.close();
         }
-        ZstdDecompressCtx d;
-        while ((d = decompressors.poll()) != null) {
-            d.close();
-        }
+        decompressors.close();
     }
 }

@@ -1146,6 +1146,7 @@ public final class StorageBackedLogStore implements LogStore {
             failures.add(e);
         }
         codec.close();
+        frameCache.close();
         if (!failures.isEmpty()) {
             LogStoreIOException e = new LogStoreIOException(null, "closing the " + name() + " store", failures.get(0));
             failures.subList(1, failures.size()).forEach(e::addSuppressed);
