@@ -45,10 +45,9 @@ public final class BenchRunner {
                         .measurementIterations(profile.iterations())
                         .measurementTime(profile.iterationTime())
                         .timeout(TimeValue.minutes(5))
-                        // An in-process S3Proxy (BenchTargets) keeps non-daemon Jetty threads: let a fork whose
-                        // benchmark is done exit after 1 s instead of JMH's 30 s wait for stray threads.
-                        .jvmArgsAppend("-Djmh.shutdownTimeout=1", "-Djmh.shutdownTimeout.step=1")
+                        .jvmArgsAppend(jvmArgs(run))
                         .shouldFailOnError(true);
+                run.warmup().ifPresent(w -> options.warmupIterations(w.iterations()).warmupTime(w.time()));
                 for (Map.Entry<String, String> p : run.params().entrySet()) {
                     options.param(p.getKey(), p.getValue().split(","));
                 }
@@ -64,5 +63,14 @@ public final class BenchRunner {
             ResultFormatFactory.getInstance(ResultFormatType.JSON, out).writeOut(all);
         }
         System.out.println("wrote " + all.size() + " results to " + json);
+    }
+
+    private static String[] jvmArgs(Profile.Run run) {
+        List<String> args = new ArrayList<>(run.jvmArgs());
+        // An in-process S3Proxy (BenchTargets) keeps non-daemon Jetty threads: let a fork whose benchmark is done
+        // exit after 1 s instead of JMH's 30 s wait for stray threads.
+        args.add("-Djmh.shutdownTimeout=1");
+        args.add("-Djmh.shutdownTimeout.step=1");
+        return args.toArray(String[]::new);
     }
 }

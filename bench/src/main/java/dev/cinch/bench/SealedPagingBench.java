@@ -6,6 +6,7 @@ import dev.cinch.logs.LogStat;
 import dev.cinch.logs.LogStore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -31,8 +32,14 @@ import java.util.concurrent.TimeUnit;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 public class SealedPagingBench {
     static final int STEP = 64 << 10;
+    /**
+     * The @Fork arguments above, for runs that set their own (see {@link Profile#PRE_TOUCHED_HEAP}, which says why):
+     * a fixed heap, touched before the run.
+     */
+    static final String PRE_TOUCHED_HEAP_ARGS = "-Xms2g -Xmx2g -XX:+AlwaysPreTouch";
 
     /** The sealed log, built once per store and corpus (see {@link BuiltLogs}), and its archive in memory. */
     @State(Scope.Benchmark)
