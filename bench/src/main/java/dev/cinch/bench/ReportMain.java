@@ -590,23 +590,42 @@ public final class ReportMain {
             return "";
         }
         StringBuilder s = new StringBuilder("## How to spend fsyncs: own file per log against one shared journal (records per second)\n\n");
-        s.append("N jobs each append 1,200-byte records (about one compressed 4 KiB chunk) to their own file and wait "
-                + "until each is durable: either by forcing their own file (concurrent fsyncs the filesystem commits "
-                + "together), or by also writing it to one shared journal that a leader forces for everyone waiting. The "
+        s.append("N jobs each append records to their own file and wait until each is durable: either by forcing their own "
+                + "file (concurrent fsyncs the filesystem commits together), or by also writing it to one shared journal "
+                + "that a leader forces for everyone waiting; the preallocated journal is overwritten in a ring on space "
+                + "written beforehand, so its forces commit no metadata. Work `none`: fixed 1,200-byte records (about one "
+                + "compressed 4 KiB chunk), the disk alone; `compress`: each record is the job's next 4 KiB of real log "
+                + "compressed with zstd -3 first, as the store does, so forces compete with append work for the CPUs. The "
                 + "measurement behind the fs store's group commit (ADR 0002).\n\n");
-        s.append("| jobs | own file | shared journal | journal / own file |\n|---|---|---|---|\n");
-        for (int jobs : new int[] {1, 32, 256}) {
-            Optional<JmhResult> own = find("SyncStrategyBench." + jobsMethod(jobs), params("strategy", "own-file"));
-            Optional<JmhResult> shared = find("SyncStrategyBench." + jobsMethod(jobs), params("strategy", "shared-journal"));
-            if (own.isEmpty() && shared.isEmpty()) {
-                continue;
+        s.append("| jobs | work | own file | shared journal | preallocated journal | shared / own | preallocated / own |\n"
+                + "|---|---|---|---|---|---|---|\n");
+        for (String work : new String[] {"none", "compress"}) {
+            for (int jobs : new int[] {1, 32, 256}) {
+                Optional<JmhResult> own = syncStrategy(jobs, "own-file", work);
+                Optional<JmhResult> shared = syncStrategy(jobs, "shared-journal", work);
+                Optional<JmhResult> ring = syncStrategy(jobs, "preallocated-journal", work);
+                if (own.isEmpty() && shared.isEmpty() && ring.isEmpty()) {
+                    continue;
+                }
+                s.append("| ").append(jobs).append(" | ").append(work)
+                        .append(" | ").append(ReportFormat.scoreWithError(own.orElse(null)))
+                        .append(" | ").append(ReportFormat.scoreWithError(shared.orElse(null)))
+                        .append(" | ").append(ReportFormat.scoreWithError(ring.orElse(null)))
+                        .append(" | ").append(ReportFormat.ratio(ratio(shared, own)))
+                        .append(" | ").append(ReportFormat.ratio(ratio(ring, own))).append(" |\n");
             }
-            s.append("| ").append(jobs).append(" | ").append(ReportFormat.scoreWithError(own.orElse(null)))
-                    .append(" | ").append(ReportFormat.scoreWithError(shared.orElse(null)))
-                    .append(" | ").append(ReportFormat.ratio(own.isPresent() && shared.isPresent()
-                            ? shared.get().score() / own.get().score() : Double.NaN)).append(" |\n");
         }
         return s.append('\n').toString();
+    }
+
+    /** A SyncStrategyBench result; results from before the work parameter existed count as work {@code none}. */
+    private Optional<JmhResult> syncStrategy(int jobs, String strategy, String work) {
+        return find("SyncStrategyBench." + jobsMethod(jobs), r -> r.param("strategy").equals(strategy)
+                && (r.param("work").isEmpty() ? "none" : r.param("work")).equals(work));
+    }
+
+    private static double ratio(Optional<JmhResult> a, Optional<JmhResult> b) {
+        return a.isPresent() && b.isPresent() ? a.get().score() / b.get().score() : Double.NaN;
     }
 
     /** The db store's durable appends against the seed's layout and a transaction per append (DbAppendBench). */

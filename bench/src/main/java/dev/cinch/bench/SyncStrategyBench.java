@@ -1,5 +1,7 @@
 package dev.cinch.bench;
 
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -35,20 +37,33 @@ import java.util.concurrent.locks.ReentrantLock;
  * <li>{@code shared-journal}: each record is also appended to one shared journal file, and a leader forces only that
  *     file for every record written so far while the others wait (leader/follower); the log files themselves are not
  *     forced (a real design would replay the journal after a crash).
+ * <li>{@code preallocated-journal}: the same, but the journal's space is written and forced once beforehand and then
+ *     overwritten in a ring, so a force changes no file size or block map: {@code fdatasync} then has no metadata to
+ *     commit, only the data blocks and the disk's cache flush (what databases do with recycled WAL files).
  * </ul>
- * Records are 1,200 bytes, about one compressed 4 KiB chunk of real log. Throughput in records per second.
+ * {@code work}: {@code none} writes a fixed 1,200-byte record (about one compressed 4 KiB chunk), so only the disk
+ * and the kernel's fsync path are measured; {@code compress} first compresses the job's next 4 KiB of real log with
+ * zstd -3 and writes that, as the store does, so that fsyncs compete with append work for the CPUs. Throughput in
+ * records per second.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class SyncStrategyBench {
     static final int RECORD_BYTES = 1200;
+    static final int CHUNK_BYTES = 4096;
+    /** Ring size of the preallocated journal: far more than the records in flight at once. */
+    static final long JOURNAL_BYTES = 64L << 20;
 
-    @Param({"own-file", "shared-journal"})
+    @Param({"own-file", "shared-journal", "preallocated-journal"})
     public String strategy;
+
+    @Param({"none", "compress"})
+    public String work;
 
     Path dir;
     FileChannel journal;
+    CorpusBytes corpus;
     final AtomicLong journalEnd = new AtomicLong();
     final AtomicInteger files = new AtomicInteger();
     final ReentrantLock syncLock = new ReentrantLock();
@@ -62,6 +77,14 @@ public class SyncStrategyBench {
     public void open() throws IOException {
         dir = BenchDirs.newScratch("sync-strategy");
         journal = FileChannel.open(dir.resolve("journal"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        if (strategy.equals("preallocated-journal")) {
+            ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
+            for (long at = 0; at < JOURNAL_BYTES; at += zeros.capacity()) {
+                journal.write(zeros.clear(), at);
+            }
+            journal.force(true);
+        }
+        corpus = work.equals("compress") ? CorpusBytes.load() : null;
     }
 
     @TearDown(Level.Trial)
@@ -70,34 +93,62 @@ public class SyncStrategyBench {
         BenchDirs.deleteTree(dir);
     }
 
-    /** One job: its own log file. */
+    /** One job: its own log file, and the real log it appends when there is work to do. */
     @State(Scope.Thread)
     public static class JobFile {
         FileChannel channel;
         long end;
-        final ByteBuffer record = ByteBuffer.allocate(RECORD_BYTES);
+        ChunkFeed feed;
+        final ByteBuffer fixedRecord = ByteBuffer.allocate(RECORD_BYTES);
+        final byte[] compressed = new byte[(int) Zstd.compressBound(CHUNK_BYTES)];
+        /** The job's own context, as the store's codec pools them: creating one per record would dominate. */
+        ZstdCompressCtx compressor;
 
         @Setup(Level.Trial)
         public void open(SyncStrategyBench bench) throws IOException {
-            channel = FileChannel.open(bench.dir.resolve("log-" + bench.files.getAndIncrement()),
+            int number = bench.files.getAndIncrement();
+            channel = FileChannel.open(bench.dir.resolve("log-" + number),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            feed = bench.corpus == null ? null : bench.corpus.feedForJob(CHUNK_BYTES, number);
+            if (feed != null) {
+                compressor = new ZstdCompressCtx();
+                compressor.setLevel(3);
+            }
         }
 
         @TearDown(Level.Trial)
         public void close() throws IOException {
             channel.close();
+            if (compressor != null) {
+                compressor.close();
+            }
+        }
+
+        ByteBuffer nextRecord() {
+            if (feed == null) {
+                return fixedRecord.clear();
+            }
+            byte[] chunk = feed.next();
+            int n = compressor.compressByteArray(compressed, 0, compressed.length, chunk, 0, chunk.length);
+            return ByteBuffer.wrap(compressed, 0, n);
         }
     }
 
     private void appendDurably(JobFile job) {
         try {
-            job.channel.write(job.record.clear(), job.end);
-            job.end += RECORD_BYTES;
+            ByteBuffer record = job.nextRecord();
+            int length = record.remaining();
+            job.channel.write(record, job.end);
+            job.end += length;
             if (strategy.equals("own-file")) {
                 job.channel.force(false);
                 return;
             }
-            journal.write(job.record.clear(), journalEnd.getAndAdd(RECORD_BYTES));
+            long at = journalEnd.getAndAdd(length);
+            if (strategy.equals("preallocated-journal")) {
+                at %= JOURNAL_BYTES - CHUNK_BYTES * 2;
+            }
+            journal.write(record.rewind(), at);
             syncLock.lock();
             try {
                 long mine = ++journalWritten;
