@@ -18,6 +18,7 @@ import dev.cinch.logs.LogStore;
 import dev.cinch.logs.LogStream;
 import dev.cinch.logs.LogWriter;
 import dev.cinch.logs.ReservedJobIdException;
+import dev.cinch.logs.storage.LogTotals;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -457,7 +458,7 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
             cur.chunks++;
             cur.rawBytes += data.length;
             if (cur.dataNewlines >= 0) {
-                cur.dataNewlines += newlines(data, 0, data.length);
+                cur.dataNewlines += LogTotals.countNewlines(data, 0, data.length);
             }
         }
     }
@@ -516,7 +517,7 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
             seg.chunks = 2;
             seg.rawBytes += rest.length;
             if (seg.dataNewlines >= 0) {
-                seg.dataNewlines += newlines(rest, 0, rest.length);
+                seg.dataNewlines += LogTotals.countNewlines(rest, 0, rest.length);
             }
         }
     }
@@ -582,7 +583,7 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
     private long dataNewlines(JobId job, Segment seg) {
         if (seg.dataNewlines < 0) {
             long[] count = {0};
-            forEachData(seg, (pos, ch) -> count[0] += newlines(ch.data(), 0, ch.length()));
+            forEachData(seg, (pos, ch) -> count[0] += LogTotals.countNewlines(ch.data(), 0, ch.length()));
             seg.dataNewlines = count[0];
         }
         return seg.dataNewlines;
@@ -607,30 +608,6 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
         void visit(long receivedOffset, LogChunk chunk);
     }
 
-    private static final java.lang.invoke.VarHandle LONGS =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
-    private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
-
-    /**
-     * {@code \n} in {@code data[from, to)}, eight bytes at a time: every byte of a job's output passes here, so on a
-     * runaway job this is a visible part of the append cost.
-     */
-    static long newlines(byte[] data, int from, int to) {
-        long n = 0;
-        int i = from;
-        for (; i + 8 <= to; i += 8) {
-            long x = (long) LONGS.get(data, i) ^ NEWLINES; // a '\n' byte becomes 0
-            long t = ((x & LOW7) + LOW7) | x | LOW7;         // high bit set in each non-zero byte, exactly
-            n += Long.bitCount(~t);
-        }
-        for (; i < to; i++) {
-            if (data[i] == '\n') {
-                n++;
-            }
-        }
-        return n;
-    }
 
     @Override
     public LogWriter openWriter(JobId job) {
@@ -780,7 +757,7 @@ public final class SizeLimitLogStore extends ForwardingLogStore {
             long[] count = {at.header.newlines};
             forEachData(at, (pos, ch) -> {
                 if (pos < keepStart) {
-                    count[0] += newlines(ch.data(), 0, (int) Math.min(ch.length(), keepStart - pos));
+                    count[0] += LogTotals.countNewlines(ch.data(), 0, (int) Math.min(ch.length(), keepStart - pos));
                 }
             });
             lines = count[0];

@@ -97,20 +97,6 @@ class SizeLimitLogStoreTest {
         return n;
     }
 
-    @Test
-    void theStoresNewlineCountMatchesAByteByByteCount() {
-        SplittableRandom rnd = new SplittableRandom(2);
-        for (int round = 0; round < 2000; round++) {
-            byte[] b = new byte[rnd.nextInt(100)];
-            for (int i = 0; i < b.length; i++) {
-                b[i] = (byte) (rnd.nextInt(3) == 0 ? '\n' : rnd.nextInt(256));
-            }
-            int from = b.length == 0 ? 0 : rnd.nextInt(b.length);
-            int to = from + rnd.nextInt(b.length - from + 1);
-            assertThat(SizeLimitLogStore.newlines(b, from, to)).isEqualTo(newlines(b, from, to));
-        }
-    }
-
     private static byte[] readAll(LogStore s, JobId job) {
         LogStat st = s.stat(job);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
