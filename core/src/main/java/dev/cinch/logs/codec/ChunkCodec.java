@@ -8,10 +8,10 @@ import com.github.luben.zstd.ZstdException;
 import dev.cinch.logs.CorruptLogException;
 import dev.cinch.logs.JobId;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 
 /**
  * Compresses chunks one at a time with zstd and checks them on the way back: the hot-tier encoding.
@@ -19,15 +19,29 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Each chunk is an independent zstd frame, so any chunk can be read alone. A chunk that zstd cannot shrink is
  * stored raw. The CRC32C is of the raw bytes, so a decode checks the whole path (storage, decompression) end to end.
  *
- * <p>zstd contexts are expensive to create (hundreds of KiB each) and not thread-safe, so the codec keeps a small
- * pool of them instead of creating one per call. Thread-safe.
+ * <p>zstd contexts are expensive to create (hundreds of KiB each) and not thread-safe, so the codec keeps a small,
+ * bounded pool of them (a {@link ContextPool}: callers wait rather than make more). Thread-safe.
+ *
+ * <p>Chunks up to {@link #DIRECT_LIMIT} are compressed between direct buffers, not Java arrays: zstd-jni's array
+ * calls hold a JNI critical section for the whole compression, during which JDK 17's G1 cannot start a collection
+ * (see {@link ContextPool}: hundreds of appending threads once made allocations fail with OutOfMemoryError that
+ * way). Bounding the contexts alone already fixed that; compressing outside critical sections keeps even the pooled
+ * few out of the collector's way. The copy into the direct buffer costs far less than the compression.
  */
 public final class ChunkCodec implements AutoCloseable {
     public static final int DEFAULT_LEVEL = 3;
 
+    /** Largest chunk compressed through direct buffers; larger ones (rare, and few per second) use the array call. */
+    static final int DIRECT_LIMIT = 256 << 10;
+
     private final int level;
-    private final BlockingQueue<ZstdCompressCtx> compressors;
+    private final ContextPool<Compressor> compressors;
     private final DecompressContexts decompressors = DecompressContexts.forThisMachine();
+    /**
+     * Dictionary calls in progress at once are bounded like the pooled contexts: they are zstd-jni array calls, each
+     * a JNI critical section (see {@link ContextPool}).
+     */
+    private final Semaphore dictionaryCalls;
 
     public ChunkCodec(int level) {
         if (level < 1 || level > Zstd.maxCompressionLevel()) {
@@ -35,7 +49,8 @@ public final class ChunkCodec implements AutoCloseable {
         }
         this.level = level;
         int pool = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
-        this.compressors = new ArrayBlockingQueue<>(pool);
+        this.compressors = new ContextPool<>(pool, () -> new Compressor(level, true), () -> new Compressor(level, false));
+        this.dictionaryCalls = new Semaphore(pool);
     }
 
     public int level() {
@@ -48,23 +63,58 @@ public final class ChunkCodec implements AutoCloseable {
         if (len == 0) {
             return new EncodedChunk(new byte[0], 0, crc, ChunkEncoding.RAW, 0);
         }
-        ZstdCompressCtx ctx = compressors.poll();
-        if (ctx == null) {
-            ctx = new ZstdCompressCtx();
-            ctx.setLevel(level);
-            ctx.setChecksum(false); // the CRC32C of the raw bytes already covers this chunk
-        }
+        ContextPool.Lease<Compressor> lease = compressors.borrow();
         try {
-            byte[] dst = new byte[(int) Zstd.compressBound(len)];
-            int n = ctx.compressByteArray(dst, 0, dst.length, data, off, len);
-            if (n >= len) {
+            byte[] compressed = lease.context().compress(data, off, len);
+            if (compressed == null) {
                 return new EncodedChunk(Arrays.copyOfRange(data, off, off + len), len, crc, ChunkEncoding.RAW, 0);
             }
-            return new EncodedChunk(Arrays.copyOf(dst, n), len, crc, ChunkEncoding.ZSTD, 0);
+            return new EncodedChunk(compressed, len, crc, ChunkEncoding.ZSTD, 0);
         } finally {
-            if (!compressors.offer(ctx)) {
-                ctx.close();
+            compressors.release(lease);
+        }
+    }
+
+    /** A compression context and the direct buffers it compresses between (grown on demand up to the limit). */
+    private static final class Compressor implements AutoCloseable {
+        private final ZstdCompressCtx ctx = new ZstdCompressCtx();
+        private final boolean direct;
+        private ByteBuffer src;
+        private ByteBuffer dst;
+
+        Compressor(int level, boolean direct) {
+            this.direct = direct;
+            ctx.setLevel(level);
+            ctx.setChecksum(false); // the CRC32C of the raw bytes already covers each chunk
+        }
+
+        /** {@code data[off, off+len)} compressed, or null when zstd cannot make it smaller. */
+        byte[] compress(byte[] data, int off, int len) {
+            if (!direct || len > DIRECT_LIMIT) {
+                byte[] out = new byte[(int) Zstd.compressBound(len)];
+                int n = ctx.compressByteArray(out, 0, out.length, data, off, len);
+                return n >= len ? null : Arrays.copyOf(out, n);
             }
+            if (src == null || src.capacity() < len) {
+                // Sized for this chunk rounded up, so one pooled context serves a job's usual chunks without growing.
+                int capacity = Math.min(DIRECT_LIMIT, Math.max(64 << 10, Integer.highestOneBit(len - 1) << 1));
+                src = ByteBuffer.allocateDirect(capacity);
+                dst = ByteBuffer.allocateDirect((int) Zstd.compressBound(capacity));
+            }
+            src.clear();
+            src.put(data, off, len);
+            int n = ctx.compressDirectByteBuffer(dst, 0, dst.capacity(), src, 0, len);
+            if (n >= len) {
+                return null;
+            }
+            byte[] out = new byte[n];
+            dst.get(0, out, 0, n);
+            return out;
+        }
+
+        @Override
+        public void close() {
+            ctx.close();
         }
     }
 
@@ -82,7 +132,14 @@ public final class ChunkCodec implements AutoCloseable {
         }
         int crc = Crc32c.of(data, 0, data.length);
         byte[] dst = new byte[(int) Zstd.compressBound(data.length)];
-        long n = Zstd.compressFastDict(dst, 0, data, 0, data.length, compressDictionary(dictionary));
+        ZstdDictCompress digested = compressDictionary(dictionary);
+        long n;
+        dictionaryCalls.acquireUninterruptibly();
+        try {
+            n = Zstd.compressFastDict(dst, 0, data, 0, data.length, digested);
+        } finally {
+            dictionaryCalls.release();
+        }
         if (Zstd.isError(n)) {
             throw new IllegalStateException("zstd with dictionary " + dictionary.id() + ": " + Zstd.getErrorName(n));
         }
@@ -102,7 +159,14 @@ public final class ChunkCodec implements AutoCloseable {
             return decode(job, seq, payload, off, len, encoding, rawLength, expectedCrc);
         }
         byte[] raw = new byte[rawLength];
-        long n = Zstd.decompressFastDict(raw, 0, payload, off, len, decompressDictionary(dictionary));
+        ZstdDictDecompress digested = decompressDictionary(dictionary);
+        long n;
+        dictionaryCalls.acquireUninterruptibly();
+        try {
+            n = Zstd.decompressFastDict(raw, 0, payload, off, len, digested);
+        } finally {
+            dictionaryCalls.release();
+        }
         if (Zstd.isError(n)) {
             throw new CorruptLogException(job, "seq " + seq + ": zstd with dictionary " + dictionary.id() + ": "
                     + Zstd.getErrorName(n));
@@ -167,10 +231,7 @@ public final class ChunkCodec implements AutoCloseable {
         compressDictionaries.clear();
         decompressDictionaries.values().forEach(ZstdDictDecompress::close);
         decompressDictionaries.clear();
-        ZstdCompressCtx c;
-        while ((c = compressors.poll()) != null) {
-            c.close();
-        }
+        compressors.close();
         decompressors.close();
     }
 }
