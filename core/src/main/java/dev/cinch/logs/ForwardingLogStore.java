@@ -53,6 +53,9 @@ public abstract class ForwardingLogStore implements LogStore {
         return delegate.readRange(job, offset, length);
     }
 
+    // readRange into a buffer is deliberately not forwarded: LogStore's default reads through this.readRange, so a
+    // decorator that changes the bytes it serves (masking) cannot leak the delegate's through the buffer form.
+
     @Override
     public byte[] readTailLines(JobId job, int lines) {
         return delegate.readTailLines(job, lines);

@@ -118,6 +118,31 @@ public interface LogStore extends AutoCloseable {
     byte[] readRange(JobId job, long offset, int length);
 
     /**
+     * {@link #readRange(JobId, long, int)} into {@code dst} from {@code dstOffset}, for a caller that pages through
+     * a log with one buffer (a server streaming a log out): the same bytes, checks and errors, and it returns how many
+     * bytes it wrote (fewer than {@code length} at the end of the log, 0 at its end). A store may write straight into
+     * {@code dst} instead of making an array per read; the default copies the answer of {@code readRange}, so a
+     * decorator that changes the bytes it serves (masking) serves them here too without further code.
+     *
+     * @throws InvalidRangeException as {@code readRange} does, and if {@code dst} cannot hold {@code length} bytes
+     *     from {@code dstOffset}
+     */
+    default int readRange(JobId job, long offset, byte[] dst, int dstOffset, int length) {
+        checkBuffer(job, offset, dst, dstOffset, length);
+        byte[] answer = readRange(job, offset, length);
+        System.arraycopy(answer, 0, dst, dstOffset, answer.length);
+        return answer.length;
+    }
+
+    /** The buffer check of {@link #readRange(JobId, long, byte[], int, int)}, for stores that override it. */
+    static void checkBuffer(JobId job, long offset, byte[] dst, int dstOffset, int length) {
+        if (dstOffset < 0 || length < 0 || dstOffset > dst.length - length) {
+            throw new InvalidRangeException(job, "a buffer of " + dst.length + " bytes cannot hold " + length
+                    + " bytes from index " + dstOffset + " (read at offset " + offset + ")");
+        }
+    }
+
+    /**
      * The last {@code lines} lines of the byte view, exactly what {@code tail -n lines} prints: lines end at
      * {@code \n}; an unterminated last line counts as a line; {@code \r} is an ordinary byte.
      *

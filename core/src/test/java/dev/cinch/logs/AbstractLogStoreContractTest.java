@@ -478,6 +478,55 @@ public abstract class AbstractLogStoreContractTest {
     }
 
     @Test
+    void aRangeReadIntoABufferIsTheSameReadAndTouchesNothingElse() {
+        JobId j = job("buffer-ranges");
+        Random rnd = new Random(41);
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        List<LogChunk> chunks = new ArrayList<>();
+        for (int seq = 0; seq < 120; seq++) {
+            byte[] data = new byte[1 + rnd.nextInt(5000)];
+            for (int i = 0; i < data.length; i++) {
+                // log-like text with NUL, \r and bytes that are not UTF-8
+                int kind = rnd.nextInt(40);
+                data[i] = (byte) (kind == 0 ? 0 : kind == 1 ? '\r' : kind == 2 ? 0xC3 : kind < 6 ? '\n' : 'a' + rnd.nextInt(26));
+            }
+            chunks.add(new LogChunk(seq, LogStream.STDOUT, seq, data));
+            all.writeBytes(data);
+        }
+        appendAll(store, j, chunks);
+        byte[] log = all.toByteArray();
+        for (boolean sealed : new boolean[] {false, true}) {
+            if (sealed) {
+                store.seal(j);
+            }
+            for (int round = 0; round < 150; round++) {
+                long offset = round == 0 ? log.length : rnd.nextInt(log.length);
+                int length = round % 10 == 0 ? log.length : rnd.nextInt(70_000);
+                int dstOffset = rnd.nextInt(100);
+                byte[] dst = new byte[dstOffset + length + rnd.nextInt(100)];
+                Arrays.fill(dst, (byte) 0x5A);
+                int n = store.readRange(j, offset, dst, dstOffset, length);
+                byte[] expected = store.readRange(j, offset, length);
+                assertThat(n).as("sealed %s, offset %d, length %d", sealed, offset, length).isEqualTo(expected.length)
+                        .isEqualTo((int) Math.min(length, log.length - offset));
+                assertThat(Arrays.copyOfRange(dst, dstOffset, dstOffset + n))
+                        .isEqualTo(Arrays.copyOfRange(log, (int) offset, (int) offset + n));
+                for (int i = 0; i < dst.length; i++) {
+                    if (i < dstOffset || i >= dstOffset + n) {
+                        assertThat(dst[i]).as("byte %d outside the answer", i).isEqualTo((byte) 0x5A);
+                    }
+                }
+            }
+            assertThatThrownBy(() -> store.readRange(j, 0, new byte[10], 5, 6)).isInstanceOf(InvalidRangeException.class)
+                    .hasMessageContaining("buffer-ranges");
+            assertThatThrownBy(() -> store.readRange(j, 0, new byte[10], -1, 1)).isInstanceOf(InvalidRangeException.class);
+            assertThatThrownBy(() -> store.readRange(j, log.length + 1, new byte[10], 0, 1))
+                    .isInstanceOf(InvalidRangeException.class).hasMessageContaining("offset " + (log.length + 1));
+            assertThatThrownBy(() -> store.readRange(j, -1, new byte[10], 0, 1)).isInstanceOf(InvalidRangeException.class);
+        }
+    }
+
+    @Test
     void tailLinesMatchesTailDashN() {
         String[] logs = {"", "\n", "\n\n\n", "a", "a\n", "a\nb", "a\nb\n", "a\r\nb\r\nc\r\n", "x\ry\rz\n\nq", "one\ntwo\nthree\nfour\n"};
         int n = 0;

@@ -402,6 +402,21 @@ public final class SeekableArchiveReader {
     }
 
     /**
+     * {@link #readRange(long, int)} into {@code dst} from {@code dstOffset}, which must have room for {@code length}
+     * bytes; returns how many were written.
+     */
+    public int readRange(long offset, byte[] dst, int dstOffset, int length) {
+        if (offset < 0 || offset > rawSize() || length < 0) {
+            throw new InvalidRangeException(job, "byte range offset " + offset + ", length " + length
+                    + " is outside the log's " + rawSize() + " bytes");
+        }
+        Objects.checkFromIndexSize(dstOffset, length, dst.length);
+        int n = (int) (Math.min(rawSize(), offset + length) - offset);
+        copyRange(offset, dst, dstOffset, n);
+        return n;
+    }
+
+    /**
      * Up to {@code maxChunks} chunks starting at seq {@code fromSeq}, in order, each checked against its CRC32C.
      * Returns fewer at the end of the log, or when the page would exceed 32 MiB of data (a page always holds at
      * least one chunk when one exists); the caller continues from the last seq + 1. Loads the index on first use.

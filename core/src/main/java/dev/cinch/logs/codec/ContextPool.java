@@ -48,7 +48,12 @@ final class ContextPool<T extends AutoCloseable> implements AutoCloseable {
             return new Lease<>(c, true);
         }
         if (!closed && made.getAndUpdate(n -> n < size ? n + 1 : n) < size) {
-            return new Lease<>(pooledFactory.get(), true);
+            try {
+                return new Lease<>(pooledFactory.get(), true);
+            } catch (RuntimeException | Error e) {
+                made.decrementAndGet(); // not made after all: a later caller may try again instead of waiting for it
+                throw e;
+            }
         }
         try {
             while (!closed && size > 0) {

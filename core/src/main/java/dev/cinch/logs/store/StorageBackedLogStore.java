@@ -731,13 +731,7 @@ public final class StorageBackedLogStore implements LogStore {
 
     @Override
     public byte[] readRange(JobId job, long offset, int length) {
-        checkOpen();
-        if (offset < 0) {
-            throw new InvalidRangeException(job, "offset " + offset + " is negative");
-        }
-        if (length < 0 || length > MAX_READ_BYTES) {
-            throw new InvalidRangeException(job, "length " + length + " at offset " + offset + " must be 0.." + MAX_READ_BYTES);
-        }
+        checkRangeArguments(job, offset, length);
         return read(job, "read range at offset " + offset, new Read<>() {
             @Override
             public byte[] sealed(SeekableArchiveReader r) {
@@ -749,25 +743,63 @@ public final class StorageBackedLogStore implements LogStore {
             public byte[] open(OpenLogSnapshot s) throws IOException {
                 long size = s.totals().rawBytes();
                 checkOffset(job, offset, size);
-                int n = (int) Math.min(length, size - offset);
-                byte[] out = new byte[n];
-                if (n == 0) {
-                    return out;
-                }
-                long from = s.seqAt(offset);
-                long to = s.seqAt(offset + n - 1) + 1;
-                for (StoredChunk c : s.read(from, to)) {
-                    byte[] data = decode(job, c);
-                    long start = Math.max(offset, c.entry().rawOffset());
-                    long end = Math.min(offset + n, c.entry().rawOffset() + data.length);
-                    if (end > start) {
-                        System.arraycopy(data, (int) (start - c.entry().rawOffset()), out, (int) (start - offset),
-                                (int) (end - start));
-                    }
-                }
+                byte[] out = new byte[(int) Math.min(length, size - offset)];
+                copyOpenRange(job, s, offset, out, 0, out.length);
                 return out;
             }
         });
+    }
+
+    /** Straight into the caller's buffer: no array per read (a sealed log's bytes are copied out of cached frames). */
+    @Override
+    public int readRange(JobId job, long offset, byte[] dst, int dstOffset, int length) {
+        checkRangeArguments(job, offset, length);
+        LogStore.checkBuffer(job, offset, dst, dstOffset, length);
+        return read(job, "read range at offset " + offset, new Read<>() {
+            @Override
+            public Integer sealed(SeekableArchiveReader r) {
+                checkOffset(job, offset, r.rawSize());
+                return r.readRange(offset, dst, dstOffset, length);
+            }
+
+            @Override
+            public Integer open(OpenLogSnapshot s) throws IOException {
+                long size = s.totals().rawBytes();
+                checkOffset(job, offset, size);
+                int n = (int) Math.min(length, size - offset);
+                copyOpenRange(job, s, offset, dst, dstOffset, n);
+                return n;
+            }
+        });
+    }
+
+    private void checkRangeArguments(JobId job, long offset, int length) {
+        checkOpen();
+        if (offset < 0) {
+            throw new InvalidRangeException(job, "offset " + offset + " is negative");
+        }
+        if (length < 0 || length > MAX_READ_BYTES) {
+            throw new InvalidRangeException(job, "length " + length + " at offset " + offset + " must be 0.." + MAX_READ_BYTES);
+        }
+    }
+
+    /** Copies bytes {@code [offset, offset + n)} of an open log, which must hold them, into {@code dst}. */
+    private void copyOpenRange(JobId job, OpenLogSnapshot s, long offset, byte[] dst, int dstOffset, int n)
+            throws IOException {
+        if (n == 0) {
+            return;
+        }
+        long from = s.seqAt(offset);
+        long to = s.seqAt(offset + n - 1) + 1;
+        for (StoredChunk c : s.read(from, to)) {
+            byte[] data = decode(job, c);
+            long start = Math.max(offset, c.entry().rawOffset());
+            long end = Math.min(offset + n, c.entry().rawOffset() + data.length);
+            if (end > start) {
+                System.arraycopy(data, (int) (start - c.entry().rawOffset()), dst, dstOffset + (int) (start - offset),
+                        (int) (end - start));
+            }
+        }
     }
 
     private static void checkOffset(JobId job, long offset, long size) {
