@@ -843,26 +843,42 @@ public final class ReportMain {
             return "";
         }
         StringBuilder s = new StringBuilder("## Paging through a sealed log (milliseconds per whole pass, lower is better)\n\n");
-        s.append("A sealed log read start to end in 64 KiB steps, with the store's frame cache on and off, against the "
-                + "whole archive decompressed once as one zstd stream (target: paging with the cache ≤ 1.3x the stream).\n\n");
-        s.append("| store | log | frame cache | paging ms | stream ms | paging / stream |\n|---|---|---|---|---|---|\n");
+        s.append("A sealed log read start to end in 64 KiB steps by a store opened afresh for the pass, with its frame "
+                + "cache on and off, against the whole archive decompressed once as one zstd stream into a 64 KiB buffer. "
+                + "Pages: `one buffer` reads each page into one 64 KiB buffer (`readRange` into a buffer), as the stream "
+                + "does and as a server streaming a log out would; `array each` makes an array per page (`readRange`). "
+                + "Target: paging with the cache ≤ 1.3x the stream, judged like for like (one buffer).\n\n");
+        s.append("| store | log | frame cache | pages | paging ms | stream ms | paging / stream |\n|---|---|---|---|---|---|---|\n");
         for (String store : stores) {
             for (String size : SIZES) {
                 Optional<JmhResult> stream = find("SealedPagingBench.streamWholeArchive", params("store", store, "logSize", size));
                 for (String cache : new String[] {"on", "off"}) {
-                    Optional<JmhResult> page = find("SealedPagingBench.pageThrough", params("store", store, "logSize", size, "frameCache", cache));
-                    if (page.isEmpty()) {
-                        continue;
+                    double oneBuffer = Double.NaN;
+                    double arrayEach = Double.NaN;
+                    for (String method : new String[] {"pageThroughOneBuffer", "pageThrough"}) {
+                        Optional<JmhResult> page = find("SealedPagingBench." + method, params("store", store, "logSize", size, "frameCache", cache));
+                        if (page.isEmpty()) {
+                            continue;
+                        }
+                        double ratio = stream.map(b -> page.get().score() / b.score()).orElse(Double.NaN);
+                        if (method.equals("pageThrough")) {
+                            arrayEach = ratio;
+                        } else {
+                            oneBuffer = ratio;
+                        }
+                        s.append("| ").append(store).append(" | ").append(size).append(" | ").append(cache)
+                                .append(" | ").append(method.equals("pageThrough") ? "array each" : "one buffer")
+                                .append(" | ").append(ReportFormat.scoreWithError(page.get()))
+                                .append(" | ").append(ReportFormat.scoreWithError(stream.orElse(null)))
+                                .append(" | ").append(ReportFormat.ratio(ratio)).append(" |\n");
                     }
-                    double ratio = stream.map(b -> page.get().score() / b.score()).orElse(Double.NaN);
-                    s.append("| ").append(store).append(" | ").append(size).append(" | ").append(cache)
-                            .append(" | ").append(ReportFormat.scoreWithError(page.get()))
-                            .append(" | ").append(ReportFormat.scoreWithError(stream.orElse(null)))
-                            .append(" | ").append(ReportFormat.ratio(ratio)).append(" |\n");
-                    if (cache.equals("on")) {
+                    if (cache.equals("on") && !(Double.isNaN(oneBuffer) && Double.isNaN(arrayEach))) {
+                        // Results from before the one-buffer form existed are judged on the array form they measured.
+                        double judged = Double.isNaN(oneBuffer) ? arrayEach : oneBuffer;
                         targets.add(new String[] {store + ": paging a sealed " + size + " log in 64 KiB steps ≤ 1.3x one streaming decompression",
-                            "paging / stream " + ReportFormat.ratio(ratio),
-                            Double.isNaN(ratio) ? "not measured" : ratio <= PAGING_TARGET ? "**met**" : "**missed**", why("paging", store)});
+                            "paging / stream " + ReportFormat.ratio(oneBuffer) + " into one buffer, "
+                                + ReportFormat.ratio(arrayEach) + " with an array per page",
+                            Double.isNaN(judged) ? "not measured" : judged <= PAGING_TARGET ? "**met**" : "**missed**", why("paging", store)});
                     }
                 }
             }
