@@ -50,7 +50,8 @@ public record Profile(String name, int forks, int warmups, TimeValue warmupTime,
      * long-running server pays it once, but a short benchmark fork pays it inside whichever passes first reach fresh
      * heap, so passes alternate between about 40 ms and 400 ms (measured on SealedPagingBench before this).
      */
-    static final List<String> PRE_TOUCHED_HEAP = List.of(SealedPagingBench.PRE_TOUCHED_HEAP_ARGS.split(" "));
+    static final List<String> PRE_TOUCHED_HEAP = List.of(SealedPagingBench.HEAP_MIN, SealedPagingBench.HEAP_MAX,
+            SealedPagingBench.PRE_TOUCH);
 
     /**
      * The profiles. {@code stores} is the comma-separated list of stores to compare (see {@link BenchTargets}).

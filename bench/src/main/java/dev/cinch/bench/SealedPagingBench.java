@@ -32,14 +32,16 @@ import java.util.concurrent.TimeUnit;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+@Fork(jvmArgsAppend = {SealedPagingBench.HEAP_MIN, SealedPagingBench.HEAP_MAX, SealedPagingBench.PRE_TOUCH})
 public class SealedPagingBench {
     static final int STEP = 64 << 10;
     /**
-     * The @Fork arguments above, for runs that set their own (see {@link Profile#PRE_TOUCHED_HEAP}, which says why):
-     * a fixed heap, touched before the run.
+     * The @Fork arguments above: a fixed heap, touched before the run ({@link Profile#PRE_TOUCHED_HEAP} says why and
+     * passes them to runs that set their own arguments).
      */
-    static final String PRE_TOUCHED_HEAP_ARGS = "-Xms2g -Xmx2g -XX:+AlwaysPreTouch";
+    static final String HEAP_MIN = "-Xms2g";
+    static final String HEAP_MAX = "-Xmx2g";
+    static final String PRE_TOUCH = "-XX:+AlwaysPreTouch";
 
     /** The sealed log, built once per store and corpus (see {@link BuiltLogs}), and its archive in memory. */
     @State(Scope.Benchmark)

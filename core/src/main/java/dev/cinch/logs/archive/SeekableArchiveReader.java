@@ -391,12 +391,7 @@ public final class SeekableArchiveReader {
      * @throws CorruptLogException if a touched frame fails its checks
      */
     public byte[] readRange(long offset, int length) {
-        if (offset < 0 || offset > rawSize() || length < 0) {
-            throw new InvalidRangeException(job, "byte range offset " + offset + ", length " + length
-                    + " is outside the log's " + rawSize() + " bytes");
-        }
-        long end = Math.min(rawSize(), offset + length);
-        byte[] out = new byte[(int) (end - offset)];
+        byte[] out = new byte[answerLength(offset, length)];
         copyRange(offset, out, 0, out.length);
         return out;
     }
@@ -406,14 +401,19 @@ public final class SeekableArchiveReader {
      * bytes; returns how many were written.
      */
     public int readRange(long offset, byte[] dst, int dstOffset, int length) {
+        int n = answerLength(offset, length);
+        Objects.checkFromIndexSize(dstOffset, length, dst.length);
+        copyRange(offset, dst, dstOffset, n);
+        return n;
+    }
+
+    /** How many bytes a range read answers (cut short at the end of the log), after checking its arguments. */
+    private int answerLength(long offset, int length) {
         if (offset < 0 || offset > rawSize() || length < 0) {
             throw new InvalidRangeException(job, "byte range offset " + offset + ", length " + length
                     + " is outside the log's " + rawSize() + " bytes");
         }
-        Objects.checkFromIndexSize(dstOffset, length, dst.length);
-        int n = (int) (Math.min(rawSize(), offset + length) - offset);
-        copyRange(offset, dst, dstOffset, n);
-        return n;
+        return (int) (Math.min(rawSize(), offset + length) - offset);
     }
 
     /**

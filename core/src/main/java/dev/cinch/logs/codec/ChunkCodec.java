@@ -48,7 +48,7 @@ public final class ChunkCodec implements AutoCloseable {
             throw new IllegalArgumentException("zstd level must be 1.." + Zstd.maxCompressionLevel() + ", got " + level);
         }
         this.level = level;
-        int pool = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
+        int pool = ContextPool.sizeForThisMachine();
         this.compressors = new ContextPool<>(pool, () -> new Compressor(level, true), () -> new Compressor(level, false));
         this.dictionaryCalls = new Semaphore(pool);
     }

@@ -32,6 +32,11 @@ final class ContextPool<T extends AutoCloseable> implements AutoCloseable {
     private final AtomicInteger made = new AtomicInteger();
     private volatile boolean closed;
 
+    /** The size the codec's and the frame cache's pools use: two contexts per processor (at least two). */
+    static int sizeForThisMachine() {
+        return Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
+    }
+
     ContextPool(int size, Supplier<T> pooledFactory, Supplier<T> oneOffFactory) {
         if (size < 0) {
             throw new IllegalArgumentException("pool size must be >= 0, got " + size);

@@ -19,7 +19,7 @@ public final class DecompressContexts implements AutoCloseable {
 
     /** A pool sized for this machine: two contexts per processor. */
     public static DecompressContexts forThisMachine() {
-        return new DecompressContexts(Math.max(2, Runtime.getRuntime().availableProcessors() * 2));
+        return new DecompressContexts(ContextPool.sizeForThisMachine());
     }
 
     /**
